@@ -1,0 +1,1 @@
+"""Reusable UI pieces: the layout shell, cards, forms and the translation helper."""

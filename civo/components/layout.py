@@ -1,0 +1,150 @@
+"""The app shell: skip link, header with navigation, ``<main>``, footer.
+
+Mobile first: from 360 px the navigation shows icons with accessible names; labels
+appear from the ``sm`` breakpoint up.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from civo.components.i18n import t
+from civo.i18n import LOCALE_NAMES, N_
+from civo.state.base import AppState
+
+NAV_ITEMS = (
+    ("/", N_("Feed"), "newspaper"),
+    ("/communities", N_("Communities"), "landmark"),
+    ("/map", N_("Map"), "map"),
+)
+
+
+def skip_link() -> rx.Component:
+    return rx.el.a(t("Skip to main content"), href="#main", class_name="skip-link")
+
+
+def nav_link(href: str, label: str, icon: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon(icon, size=20, aria_hidden="true"),
+            rx.text(t(label), display=["none", "none", "inline"]),
+            align="center", spacing="2",
+        ),
+        href=href,
+        aria_label=t(label),
+        class_name="nav-link",
+        underline="none",
+        high_contrast=True,
+    )
+
+
+def color_mode_button() -> rx.Component:
+    return rx.icon_button(
+        rx.color_mode_cond(light=rx.icon("moon", aria_hidden="true"),
+                           dark=rx.icon("sun", aria_hidden="true")),
+        on_click=rx.toggle_color_mode,
+        variant="ghost",
+        aria_label=t("Switch light or dark mode"),
+        title=t("Switch light or dark mode"),
+        high_contrast=True,
+    )
+
+
+def language_picker() -> rx.Component:
+    return rx.el.label(
+        rx.el.span(t("Language"), class_name="visually-hidden"),
+        rx.el.select(
+            *[rx.el.option(name, value=code, lang=code) for code, name in LOCALE_NAMES.items()],
+            value=AppState.lang,
+            on_change=AppState.set_language,
+            id="language-picker",
+            class_name="language-picker",
+        ),
+    )
+
+
+def account_menu() -> rx.Component:
+    return rx.cond(
+        AppState.signed_in,
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.icon("circle-user", aria_hidden="true"),
+                    rx.text(AppState.user_name, display=["none", "none", "inline"]),
+                    variant="soft", high_contrast=True, aria_label=t("Account menu"),
+                    id="account-menu",
+                ),
+            ),
+            rx.menu.content(
+                rx.menu.item(t("My account"), on_click=rx.redirect("/account")),
+                rx.menu.item(t("Communities you follow"), on_click=rx.redirect("/following")),
+                rx.menu.separator(),
+                rx.menu.item(t("Log out"), on_click=AppState.log_out, id="logout"),
+            ),
+        ),
+        rx.hstack(
+            rx.link(t("Sign in"), href="/login", high_contrast=True, id="nav-login"),
+            rx.link(rx.button(t("Register"), high_contrast=True, tab_index=-1), href="/register",
+                    id="nav-register"),
+            spacing="3", align="center",
+        ),
+    )
+
+
+def header() -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            rx.link(
+                rx.hstack(rx.icon("vote", aria_hidden="true"), rx.text("Civo", weight="bold"),
+                          align="center", spacing="2"),
+                href="/", underline="none", high_contrast=True, aria_label="Civo",
+            ),
+            rx.el.nav(
+                rx.hstack(*[nav_link(*item) for item in NAV_ITEMS], spacing="4", align="center"),
+                aria_label=t("Main"),
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.link(rx.icon("bell", aria_hidden="true"), href="/notifications",
+                        aria_label=t("Notifications"), high_contrast=True, class_name="nav-link"),
+                color_mode_button(),
+                account_menu(),
+                spacing="3", align="center",
+            ),
+            align="center", spacing="4", wrap="wrap", padding_y="0.75em",
+            max_width="72rem", margin_x="auto", padding_x="1em",
+        ),
+        class_name="site-header",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.el.footer(
+        rx.hstack(
+            rx.text(t("Civo — open civic participation. Free software (AGPL-3.0-or-later)."),
+                    size="2"),
+            rx.spacer(),
+            language_picker(),
+            wrap="wrap", align="center", spacing="3",
+            max_width="72rem", margin_x="auto", padding="1em",
+        ),
+        class_name="site-footer",
+    )
+
+
+def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
+    """Wrap page content in the shell; ``heading`` becomes the page's ``<h1>``."""
+    return rx.fragment(
+        skip_link(),
+        header(),
+        rx.el.main(
+            rx.vstack(
+                rx.heading(heading, as_="h1", size="7"),
+                *children,
+                spacing="5", width="100%", align="stretch",
+            ),
+            id="main", tab_index=-1,
+            max_width="72rem", margin_x="auto", padding="1em", width="100%",
+        ),
+        footer(),
+    )

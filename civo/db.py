@@ -1,0 +1,79 @@
+"""The database engine and sessions: the only place sessions are opened.
+
+Services never open sessions themselves: they take one (``session=``) so tests can
+hand them any engine (SQLite or PostgreSQL). The app opens them here, from the
+Reflex configuration (``db_url`` in rxconfig.py, overridable with ``REFLEX_DB_URL``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+T = TypeVar("T")
+
+
+def make_engine(url: str) -> sa.Engine:
+    """Create an engine with the settings Civo relies on for ``url``.
+
+    SQLite gets foreign keys, WAL and a busy timeout so concurrent writers queue
+    instead of failing; PostgreSQL gets pre-ping for long-lived pools.
+    """
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 15}
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@functools.cache
+def engine() -> sa.Engine:
+    """The application's engine, built once from the Reflex configuration."""
+    from reflex_base.config import get_config
+
+    url = get_config().db_url
+    if not url:
+        raise RuntimeError("db_url is not configured (rxconfig.py or REFLEX_DB_URL)")
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        # Relative SQLite paths live under the (git-ignored) data folder: make sure it exists.
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return make_engine(url)
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """Open a session on the application's engine; services commit what they change."""
+    with Session(engine(), expire_on_commit=False) as session:
+        yield session
+
+
+def _call_with_session(func: Callable[..., T], kwargs: dict[str, Any]) -> T:
+    with session_scope() as session:
+        return func(session=session, **kwargs)
+
+
+async def run_service(func: Callable[..., T], /, **kwargs: Any) -> T:
+    """Run a service function with a fresh session in a worker thread.
+
+    Keeps the event loop free for every other client while the database (or an
+    argon2 hash) works.
+    """
+    return await asyncio.to_thread(_call_with_session, func, kwargs)

@@ -1,0 +1,48 @@
+"""Accounts, server-side sessions and login attempts."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from civo.models._common import created_at_field, timestamp_field
+
+
+class User(SQLModel, table=True):
+    """A person with one account. Never put this row in a frontend var."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=120)
+    # Stored lower-cased: the unique index makes the email unique case-insensitively.
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=255)
+    home_place_id: int | None = Field(default=None, foreign_key="place.id", index=True)
+    locale: str | None = Field(default=None, max_length=8)
+    is_platform_admin: bool = Field(default=False)
+    is_moderator: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The browser holds the token; we keep only its SHA-256."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True), nullable=False, index=True)
+    revoked_at: datetime | None = timestamp_field()
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed sign-in, kept to throttle guessing on one account."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    created_at: datetime = created_at_field()

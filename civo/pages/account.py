@@ -1,0 +1,44 @@
+"""Account page, plus the honest empty states of the map and notifications."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from civo.components.i18n import t
+from civo.components.layout import language_picker, page_shell
+from civo.state.account import AccountState
+
+
+def account_page() -> rx.Component:
+    return page_shell(
+        rx.el.dl(
+            rx.el.dt(t("Full name")), rx.el.dd(AccountState.full_name, id="account-name"),
+            rx.el.dt(t("Email")), rx.el.dd(AccountState.email, id="account-email"),
+            rx.el.dt(t("Home place")), rx.el.dd(AccountState.home_place),
+            class_name="details",
+        ),
+        rx.heading(t("Language"), as_="h2", size="5"),
+        rx.text(t("Choose the language of Civo. We remember it in a cookie for six months.")),
+        language_picker(),
+        rx.heading(t("Sessions"), as_="h2", size="5"),
+        rx.text(t("Signed in on a shared or lost device? End every session of this account.")),
+        rx.button(t("Log out everywhere"), color_scheme="red", on_click=AccountState.log_out_everywhere,
+                  id="logout-everywhere", width="fit-content"),
+        heading=t("My account"),
+    )
+
+
+def map_page() -> rx.Component:
+    return page_shell(
+        rx.text(t("Map consultations of the communities you follow will appear here. "
+                  "None is open yet.")),
+        rx.link(t("Browse communities"), href="/communities"),
+        heading=t("Map"),
+    )
+
+
+def notifications_page() -> rx.Component:
+    return page_shell(
+        rx.text(t("You have no notifications yet.")),
+        heading=t("Notifications"),
+    )

@@ -1,0 +1,164 @@
+"""Register, sign in, and the welcome screen."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from civo.components.forms import field, form_error
+from civo.components.i18n import t
+from civo.components.layout import page_shell
+from civo.i18n import N_
+from civo.state.auth import FollowListState, LoginState, RegisterState
+
+
+def place_chooser() -> rx.Component:
+    """A searchable choice over the place tree (results are buttons in a list)."""
+    return rx.vstack(
+        rx.el.label(t("Home place"), html_for="field-place", class_name="field-label"),
+        rx.text(t("Type the name of your city or town, then choose it in the list."),
+                id="field-place-hint", size="2", class_name="field-hint"),
+        rx.cond(
+            RegisterState.place_id,
+            rx.hstack(
+                rx.badge(RegisterState.place_label, size="3", id="chosen-place"),
+                rx.button(t("Change"), type="button", variant="soft", size="1",
+                          on_click=RegisterState.clear_place),
+                align="center",
+            ),
+            rx.vstack(
+                rx.input(
+                    id="field-place", name="place_search", value=RegisterState.place_query,
+                    on_change=RegisterState.search_places.debounce(250),
+                    placeholder=t("e.g. Paris"), size="3", width="100%", auto_complete="off",
+                    aria_describedby="field-place-hint field-home_place-error",
+                    aria_controls="place-results",
+                ),
+                rx.el.ul(
+                    rx.foreach(
+                        RegisterState.place_options,
+                        lambda p: rx.el.li(
+                            rx.button(
+                                rx.text(p["name"], weight="bold"),
+                                rx.text(p["context"], size="1"),
+                                type="button", variant="ghost", high_contrast=True,
+                                on_click=RegisterState.choose_place(p["id"]),
+                                class_name="place-option",
+                            )
+                        ),
+                    ),
+                    id="place-results", aria_label=t("Matching places"), class_name="plain-list",
+                ),
+                width="100%", align="stretch", spacing="1",
+            ),
+        ),
+        rx.cond(RegisterState.errors["home_place"],
+                rx.text(RegisterState.errors["home_place"], id="field-home_place-error",
+                        role="alert", class_name="field-error", size="2")),
+        width="100%", align="stretch", spacing="1",
+    )
+
+
+def register_page() -> rx.Component:
+    return page_shell(
+        rx.text(t("One account to take part in every city, region, country and organisation "
+                  "that decides things for you.")),
+        rx.form(
+            rx.vstack(
+                form_error(RegisterState.errors["form"]),
+                field("full_name", "Full name", autocomplete="name",
+                      error=RegisterState.errors["full_name"],
+                      default_value=RegisterState.full_name),
+                field("email", "Email", type_="email", autocomplete="email",
+                      error=RegisterState.errors["email"], default_value=RegisterState.email),
+                field("password", "Password", type_="password", autocomplete="new-password",
+                      error=RegisterState.errors["password"],
+                      hint=N_("At least 10 characters. Avoid common passwords.")),
+                place_chooser(),
+                rx.button(t("Create my account"), type="submit", size="3", id="register-submit",
+                          loading=RegisterState.submitting),
+                rx.text(t("Already have an account?"), " ",
+                        rx.link(t("Sign in"), href="/login"), size="2"),
+                spacing="4", width="100%", max_width="32rem", align="stretch",
+            ),
+            on_submit=RegisterState.register,
+            reset_on_submit=False,
+            aria_label=t("Create an account"),
+        ),
+        heading=t("Create an account"),
+    )
+
+
+def login_page() -> rx.Component:
+    return page_shell(
+        rx.form(
+            rx.vstack(
+                form_error(LoginState.error),
+                field("email", "Email", type_="email", autocomplete="username",
+                      default_value=LoginState.email),
+                field("password", "Password", type_="password", autocomplete="current-password"),
+                rx.button(t("Sign in"), type="submit", size="3", id="login-submit",
+                          loading=LoginState.submitting),
+                rx.text(t("New to Civo?"), " ", rx.link(t("Create an account"), href="/register"),
+                        size="2"),
+                spacing="4", width="100%", max_width="32rem", align="stretch",
+            ),
+            on_submit=LoginState.sign_in,
+            reset_on_submit=False,
+            aria_label=t("Sign in"),
+        ),
+        heading=t("Sign in"),
+    )
+
+
+def follow_row(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.hstack(
+                rx.vstack(
+                    rx.link(item["name"], href="/c/" + item["slug"].to(str), weight="bold",
+                            size="4"),
+                    rx.text(item["place"], " · ", item["followers_label"], size="2"),
+                    spacing="1",
+                ),
+                rx.spacer(),
+                rx.button(
+                    rx.cond(item["is_following"], t("Unfollow"), t("Follow")),
+                    variant=rx.cond(item["is_following"], "soft", "solid"),
+                    on_click=FollowListState.toggle_follow(item["id"]),
+                    aria_label=rx.cond(item["is_following"], t("Unfollow"), t("Follow"))
+                    + " " + item["name"].to(str),
+                    aria_pressed=item["is_following"].to(str),
+                ),
+                align="center", wrap="wrap", spacing="3",
+            ),
+        ),
+        class_name="follow-item",
+    )
+
+
+def follow_list() -> rx.Component:
+    return rx.el.ul(rx.foreach(FollowListState.items, follow_row), class_name="plain-list stack",
+                    id="follow-list")
+
+
+def welcome_page() -> rx.Component:
+    return page_shell(
+        rx.text(t("You now follow the communities that make decisions for your home place. "
+                  "Their new consultations will appear in your feed. You can unfollow any of "
+                  "them.")),
+        follow_list(),
+        rx.link(rx.button(t("Go to my feed"), size="3", tab_index=-1), href="/"),
+        heading=t("Welcome to Civo"),
+    )
+
+
+def following_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            FollowListState.loaded & (FollowListState.items.length() == 0),
+            rx.text(t("You do not follow any community yet."), id="empty-following"),
+            follow_list(),
+        ),
+        rx.link(t("Browse all communities"), href="/communities"),
+        heading=t("Communities you follow"),
+    )

@@ -1,0 +1,132 @@
+"""The community directory and the community page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from civo.components.cards import KIND_LABELS, community_card, kind_badge, project_card
+from civo.components.i18n import t
+from civo.components.layout import page_shell
+from civo.i18n import N_
+from civo.state.communities import CommunityState, DirectoryState
+
+
+def level_tabs() -> rx.Component:
+    options = [("", N_("All levels")), *KIND_LABELS.items()]
+    return rx.el.nav(
+        rx.hstack(
+            *[
+                rx.button(
+                    t(label), type="button", size="2",
+                    variant=rx.cond(DirectoryState.kind == value, "solid", "soft"),
+                    aria_pressed=rx.cond(DirectoryState.kind == value, "true", "false"),
+                    on_click=DirectoryState.set_kind(value), high_contrast=True,
+                )
+                for value, label in options
+            ],
+            wrap="wrap", spacing="2",
+        ),
+        aria_label=t("Filter by level"),
+    )
+
+
+def directory_page() -> rx.Component:
+    return page_shell(
+        rx.el.div(
+            rx.el.label(t("Search communities by name"), html_for="community-search",
+                        class_name="field-label"),
+            rx.input(id="community-search", type="search", size="3",
+                     on_change=DirectoryState.search.debounce(300),
+                     placeholder=t("e.g. Lyon"), width="100%", max_width="32rem"),
+            role="search",
+        ),
+        level_tabs(),
+        rx.el.div(
+            rx.cond(
+                DirectoryState.loaded & (DirectoryState.items.length() == 0),
+                rx.text(t("No community matches your search."), id="directory-empty"),
+                rx.el.ul(rx.foreach(DirectoryState.items, community_card),
+                         class_name="plain-list grid", id="directory-list"),
+            ),
+            aria_live="polite",
+        ),
+        rx.cond(DirectoryState.has_more,
+                rx.button(t("Load more"), on_click=DirectoryState.load_more, variant="soft",
+                          high_contrast=True)),
+        heading=t("Communities"),
+    )
+
+
+def follow_prompt() -> rx.Component:
+    return rx.cond(
+        CommunityState.show_follow_prompt,
+        rx.callout.root(
+            rx.callout.text(t("Follow this community to see its consultations in your feed?")),
+            rx.hstack(
+                rx.button(t("Follow"), on_click=CommunityState.follow, id="prompt-follow"),
+                rx.button(t("Not now"), variant="soft", on_click=CommunityState.not_now,
+                          id="prompt-not-now"),
+                spacing="2",
+            ),
+            role="region", aria_label=t("Follow?"), id="follow-prompt",
+        ),
+    )
+
+
+def community_body() -> rx.Component:
+    c = CommunityState.community
+    return rx.vstack(
+        rx.hstack(kind_badge(c["kind"]), rx.text(c["place"]), rx.text("·"),
+                  rx.text(c["followers_label"], id="follower-count"),
+                  align="center", wrap="wrap", spacing="2"),
+        rx.cond(
+            CommunityState.parents.length() > 0,
+            rx.el.nav(
+                rx.el.ol(
+                    rx.foreach(CommunityState.parents,
+                               lambda p: rx.el.li(rx.link(p["name"], href="/c/" + p["slug"].to(str)))),
+                    class_name="breadcrumb",
+                ),
+                aria_label=t("Part of"),
+            ),
+        ),
+        rx.text(CommunityState.description),
+        rx.cond(
+            CommunityState.signed_in,
+            rx.cond(
+                c["is_following"],
+                rx.button(t("Following"), " ✓", variant="soft", on_click=CommunityState.unfollow,
+                          aria_label=t("Unfollow"), id="unfollow-button"),
+                rx.cond(CommunityState.can_follow,
+                        rx.button(t("Follow"), on_click=CommunityState.follow,
+                                  id="follow-button")),
+            ),
+            rx.link(t("Sign in to follow this community"), href="/login"),
+        ),
+        follow_prompt(),
+        rx.heading(t("Projects"), as_="h2", size="5"),
+        rx.cond(
+            CommunityState.projects.length() == 0,
+            rx.text(t("This community has no open project yet. Follow it to hear when one "
+                      "opens."), id="projects-empty"),
+            rx.el.ul(rx.foreach(CommunityState.projects,
+                                lambda p: project_card(p, show_community=False)),
+                     class_name="plain-list stack"),
+        ),
+        spacing="4", align="stretch", width="100%",
+    )
+
+
+def community_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            CommunityState.not_found,
+            rx.vstack(
+                rx.text(t("This community does not exist or is not visible to you.")),
+                rx.link(t("Browse all communities"), href="/communities"),
+            ),
+            community_body(),
+        ),
+        heading=rx.cond(CommunityState.not_found, t("Community not found"),
+                        CommunityState.community["name"].to(str)),
+    )

@@ -1,0 +1,136 @@
+"""Who may do what: one table of named rules built from shared predicates.
+
+Every state handler that reads private data or changes anything asks here first::
+
+    policy.require(actor, "community.follow", community)
+
+Roles: platform admin, community admin (per community), moderator, citizen,
+anonymous visitor. An :class:`Actor` is built on the server from the session row,
+never from anything the browser claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+
+from civo.services.errors import PermissionDenied
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: built by the server from a valid session (or anonymous)."""
+
+    user_id: int | None = None
+    is_platform_admin: bool = False
+    is_moderator: bool = False
+    admin_of: frozenset[int] = field(default_factory=frozenset)
+    member_of: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user_id is not None
+
+
+ANONYMOUS = Actor()
+
+
+class CommunityLike(Protocol):
+    """What the community rules need to know about a community."""
+
+    id: int | None
+    is_private: bool
+
+
+# ---- predicates -------------------------------------------------------------------
+
+
+def is_signed_in(actor: Actor, _target: Any = None) -> bool:
+    return actor.signed_in
+
+
+def is_anonymous(actor: Actor, _target: Any = None) -> bool:
+    return not actor.signed_in
+
+
+def is_platform_admin(actor: Actor, _target: Any = None) -> bool:
+    return actor.signed_in and actor.is_platform_admin
+
+
+def is_moderator(actor: Actor, _target: Any = None) -> bool:
+    return actor.signed_in and (actor.is_moderator or actor.is_platform_admin)
+
+
+def is_community_admin(actor: Actor, community: CommunityLike) -> bool:
+    return actor.signed_in and (
+        actor.is_platform_admin or (community is not None and community.id in actor.admin_of)
+    )
+
+
+def can_see_community(actor: Actor, community: CommunityLike) -> bool:
+    if community is None:
+        return False
+    if not community.is_private:
+        return True
+    return actor.signed_in and (
+        actor.is_platform_admin
+        or community.id in actor.admin_of
+        or community.id in actor.member_of
+    )
+
+
+def _all(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bool]:
+    return lambda actor, target: all(p(actor, target) for p in predicates)
+
+
+# ---- the rules ----------------------------------------------------------------------
+
+RULES: dict[str, Callable[[Actor, Any], bool]] = {
+    # accounts
+    "account.register": is_anonymous,
+    "account.sign_in": is_anonymous,
+    "account.manage_own": is_signed_in,
+    # communities
+    "community.view": can_see_community,
+    "community.follow": _all(is_signed_in, can_see_community),
+    "community.join_with_code": is_signed_in,
+    "community.create": is_platform_admin,
+    "community.edit": is_community_admin,
+    "community.manage_codes": is_community_admin,
+    "community.grant_admin": is_community_admin,
+    "community.view_admin_stats": is_community_admin,
+    # projects
+    "project.create": is_community_admin,
+    # platform
+    "moderation.review": is_moderator,
+    "platform.manage": is_platform_admin,
+}
+
+
+def can(actor: Actor, rule: str, target: Any = None) -> bool:
+    """True when ``actor`` may do ``rule`` on ``target``. Unknown rules are refused."""
+    predicate = RULES.get(rule)
+    if predicate is None:
+        raise KeyError(f"unknown policy rule {rule!r}")
+    return bool(predicate(actor, target))
+
+
+def require(actor: Actor, rule: str, target: Any = None) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` may do ``rule`` on ``target``."""
+    if not can(actor, rule, target):
+        if not actor.signed_in:
+            raise PermissionDenied("Please sign in to continue.")
+        raise PermissionDenied("You are not allowed to do that.")
+
+
+def visible_communities(actor: Actor, community_table: Any) -> sa.ColumnElement[bool]:
+    """SQL twin of ``community.view`` for lists: public, or private and accessible."""
+    if actor.is_platform_admin:
+        return sa.true()
+    allowed = actor.admin_of | actor.member_of
+    if allowed:
+        return sa.or_(community_table.is_private.is_(False), community_table.id.in_(allowed))
+    return community_table.is_private.is_(False)

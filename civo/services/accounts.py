@@ -1,0 +1,174 @@
+"""Accounts: registration (with auto-follow), sign-in with throttling, and actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from civo import policy
+from civo.models import CommunityRole, LoginAttempt, Membership, Place, User
+from civo.models._common import utcnow
+from civo.services import communities, passwords
+from civo.services.errors import NotFound, Throttled, ValidationError
+
+MAX_FAILED_LOGINS = 10
+THROTTLE_WINDOW = timedelta(minutes=15)
+NAME_MAX = 120
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What registration did: the new account and the communities it now follows."""
+
+    user_id: int
+    followed_community_ids: tuple[int, ...]
+
+
+def normalize_email(email: str) -> str:
+    """Validate syntax and return the lower-cased address, or raise ValidationError."""
+    email = (email or "").strip()
+    try:
+        result = validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError("Enter a valid email address.", field="email") from exc
+    return result.normalized.casefold()
+
+
+def _clean_name(full_name: str) -> str:
+    name = " ".join((full_name or "").split())
+    if not name:
+        raise ValidationError("Enter your full name.", field="full_name")
+    if len(name) > NAME_MAX:
+        raise ValidationError("Your name is too long (at most {max} characters).",
+                              field="full_name", max=NAME_MAX)
+    return name
+
+
+def email_taken(session: Session, email: str) -> bool:
+    return session.exec(select(User.id).where(User.email == email)).first() is not None
+
+
+def register(
+    *, session: Session, actor: policy.Actor, full_name: str, email: str, password: str,
+    home_place_id: int | None, locale: str | None = None,
+) -> Registration:
+    """Create an account and follow every community that governs the home place.
+
+    Everything happens in one transaction: a duplicate email (any case, even from a
+    concurrent request) leaves nothing behind.
+    """
+    policy.require(actor, "account.register")
+    name = _clean_name(full_name)
+    address = normalize_email(email)
+    passwords.validate(password or "", email=address, full_name=name)
+    if home_place_id is None or session.get(Place, home_place_id) is None:
+        raise ValidationError("Choose your home place from the list.", field="home_place")
+    if email_taken(session, address):
+        raise ValidationError("An account already exists with this email address.", field="email")
+    user = User(
+        full_name=name, email=address, password_hash=passwords.hash_password(password),
+        home_place_id=home_place_id, locale=locale,
+    )
+    try:
+        session.add(user)
+        session.flush()
+        followed = communities.follow_governing(session=session, user_id=user.id,
+                                                place_id=home_place_id)
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ValidationError(
+            "An account already exists with this email address.", field="email"
+        ) from exc
+    return Registration(user_id=user.id, followed_community_ids=tuple(followed))
+
+
+def _recent_failures(session: Session, email: str, now: datetime) -> int:
+    return session.exec(
+        select(sa.func.count(LoginAttempt.id)).where(
+            LoginAttempt.email == email, LoginAttempt.created_at > now - THROTTLE_WINDOW
+        )
+    ).one()
+
+
+def authenticate(*, session: Session, email: str, password: str,
+                 now: datetime | None = None) -> int:
+    """Return the user id for a correct email and password.
+
+    After ``MAX_FAILED_LOGINS`` failures within 15 minutes the account refuses every
+    attempt, right or wrong, until the window has passed.
+    """
+    now = now or utcnow()
+    try:
+        address = normalize_email(email)
+    except ValidationError:
+        raise ValidationError("Wrong email or password.", field="password") from None
+    if _recent_failures(session, address, now) >= MAX_FAILED_LOGINS:
+        raise Throttled(
+            "Too many failed attempts for this account. Try again in {minutes} minutes.",
+            field="password", minutes=int(THROTTLE_WINDOW.total_seconds() // 60),
+        )
+    user = session.exec(select(User).where(User.email == address)).first()
+    ok = passwords.verify(password or "", user.password_hash if user else passwords.dummy_hash())
+    if user is None or not ok:
+        session.add(LoginAttempt(email=address, created_at=now))
+        session.commit()
+        raise ValidationError("Wrong email or password.", field="password")
+    # A success clears the failures so a forgetful citizen is not locked out later.
+    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == address))
+    session.commit()
+    return user.id
+
+
+def actor_for(*, session: Session, user_id: int | None) -> policy.Actor:
+    """Build the policy actor of ``user_id`` from the database (roles, memberships)."""
+    if user_id is None:
+        return policy.ANONYMOUS
+    user = session.get(User, user_id)
+    if user is None:
+        return policy.ANONYMOUS
+    admin_of = session.exec(
+        select(CommunityRole.community_id).where(
+            CommunityRole.user_id == user_id, CommunityRole.role == "admin"
+        )
+    ).all()
+    member_of = session.exec(
+        select(Membership.community_id).where(Membership.user_id == user_id)
+    ).all()
+    return policy.Actor(
+        user_id=user.id, is_platform_admin=user.is_platform_admin,
+        is_moderator=user.is_moderator, admin_of=frozenset(admin_of),
+        member_of=frozenset(member_of),
+    )
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """What the account pages show the owner (never sent to anyone else)."""
+
+    full_name: str
+    email: str
+    home_place: str
+    locale: str | None
+
+
+def account_view(*, session: Session, actor: policy.Actor) -> AccountView:
+    policy.require(actor, "account.manage_own")
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("This account no longer exists.")
+    place = session.get(Place, user.home_place_id) if user.home_place_id else None
+    return AccountView(full_name=user.full_name, email=user.email,
+                       home_place=place.name if place else "", locale=user.locale)
+
+
+def set_locale(*, session: Session, actor: policy.Actor, locale: str) -> None:
+    """Remember the chosen language on the account (for emails, later)."""
+    policy.require(actor, "account.manage_own")
+    session.exec(sa.update(User).where(User.id == actor.user_id).values(locale=locale))
+    session.commit()

@@ -1,0 +1,161 @@
+"""Demo data from the seed story (James in Paris; Lyon, Nice, the EU…). Idempotent.
+
+The demo passwords are public (README) and for local demos only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from civo.models import AccessCode, Community, CommunityRole, Place, Project, User
+from civo.models._common import utcnow
+from civo.services import communities, passwords
+from civo.text import search_key, slugify
+
+# (name, kind, parent name)
+PLACES: tuple[tuple[str, str, str | None], ...] = (
+    ("European Union", "union", None),
+    ("France", "country", "European Union"),
+    ("Germany", "country", "European Union"),
+    ("Île-de-France", "region", "France"),
+    ("Métropole du Grand Paris", "metropole", "Île-de-France"),
+    ("Paris", "city", "Métropole du Grand Paris"),
+    ("Versailles", "city", "Île-de-France"),
+    ("Auvergne-Rhône-Alpes", "region", "France"),
+    ("Métropole de Lyon", "metropole", "Auvergne-Rhône-Alpes"),
+    ("Lyon", "city", "Métropole de Lyon"),
+    ("Villeurbanne", "city", "Métropole de Lyon"),
+    ("Provence-Alpes-Côte d'Azur", "region", "France"),
+    ("Métropole Nice Côte d'Azur", "metropole", "Provence-Alpes-Côte d'Azur"),
+    ("Nice", "city", "Métropole Nice Côte d'Azur"),
+    ("Marseille", "city", "Provence-Alpes-Côte d'Azur"),
+    ("Berlin", "city", "Germany"),
+)
+
+# (name, kind, place, parent community, private, description)
+COMMUNITIES: tuple[tuple[str, str, str, str | None, bool, str], ...] = (
+    ("European Union", "union", "European Union", None, False,
+     "Consultations of the European institutions with citizens of the Union."),
+    ("France", "country", "France", "European Union", False,
+     "National consultations of the French government."),
+    ("Île-de-France", "region", "Île-de-France", "France", False,
+     "The regional council of Île-de-France consults its residents."),
+    ("Paris", "city", "Paris", "Île-de-France", False,
+     "The City of Paris asks Parisians to shape their neighbourhoods."),
+    ("Auvergne-Rhône-Alpes", "region", "Auvergne-Rhône-Alpes", "France", False,
+     "The regional council of Auvergne-Rhône-Alpes and its energy transition."),
+    ("Lyon", "city", "Lyon", "Auvergne-Rhône-Alpes", False,
+     "Ville de Lyon: schools, mobility and public spaces, decided with Lyonnais."),
+    ("Métropole Nice Côte d'Azur", "metropole", "Métropole Nice Côte d'Azur", "France", False,
+     "The Métropole consults its 51 municipalities on shared projects."),
+    ("Nice", "city", "Nice", "Métropole Nice Côte d'Azur", False,
+     "Ville de Nice: quality of life, noise and the seafront."),
+    ("Collectif Vélo Lyon", "organisation", "Lyon", None, False,
+     "A cyclists' association gathering ideas for safer bike lanes."),
+    ("Conseil de quartier Croix-Rousse", "organisation", "Lyon", "Lyon", True,
+     "The Croix-Rousse neighbourhood council: residents join with an access code."),
+)
+
+# (community, title, summary, status)
+PROJECTS: tuple[tuple[str, str, str, str], ...] = (
+    ("Lyon", "School extracurricular timings",
+     "Help restructure the timings of schools' extracurricular activities.", "open"),
+    ("Métropole Nice Côte d'Azur", "Noise in the Métropole",
+     "Tell us which noises bother you and how they could be prevented.", "open"),
+    ("Auvergne-Rhône-Alpes", "Producing 50% of our energy",
+     "How can the region produce half of the energy it uses?", "upcoming"),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    full_name: str
+    home_place: str
+    platform_admin: bool = False
+    moderator: bool = False
+    admin_of: str | None = None
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("citizen@demo.civo.example", "demo-citizen-2026", "James Martin", "Paris"),
+    DemoAccount("lyon.admin@demo.civo.example", "demo-lyon-admin-2026", "Claire Dubois", "Lyon",
+                admin_of="Lyon"),
+    DemoAccount("admin@demo.civo.example", "demo-platform-admin-2026", "Sam Admin", "Paris",
+                platform_admin=True),
+    DemoAccount("moderator@demo.civo.example", "demo-moderator-2026", "Alex Moderator", "Nice",
+                moderator=True),
+)
+
+DEMO_ACCESS_CODE = "CROI-XROU-SSE7"  # opens the Croix-Rousse council (demo only)
+
+
+def _place(session: Session, name: str) -> Place:
+    return session.exec(select(Place).where(Place.slug == slugify(name))).one()
+
+
+def _community(session: Session, name: str) -> Community:
+    return session.exec(select(Community).where(Community.slug == slugify(name))).one()
+
+
+def seed_places_and_communities(session: Session) -> None:
+    """Create the place tree and the communities (missing ones only)."""
+    for name, kind, parent in PLACES:
+        if session.exec(select(Place.id).where(Place.slug == slugify(name))).first() is None:
+            session.add(Place(name=name, search_name=search_key(name), slug=slugify(name),
+                              kind=kind, parent_id=_place(session, parent).id if parent else None))
+            session.flush()
+    for name, kind, place, parent, private, description in COMMUNITIES:
+        if session.exec(select(Community.id).where(Community.slug == slugify(name))).first():
+            continue
+        session.add(Community(
+            name=name, search_name=search_key(name), slug=slugify(name), kind=kind,
+            place_id=_place(session, place).id, is_private=private, description=description,
+            parent_id=_community(session, parent).id if parent else None,
+        ))
+        session.flush()
+    for community, title, summary, status in PROJECTS:
+        owner = _community(session, community)
+        exists = session.exec(select(Project.id).where(
+            Project.community_id == owner.id, Project.title == title)).first()
+        if exists is None:
+            session.add(Project(community_id=owner.id, title=title, summary=summary,
+                                status=status, published_at=utcnow()))
+    council = _community(session, "Conseil de quartier Croix-Rousse")
+    digest = communities.code_digest(DEMO_ACCESS_CODE)
+    if session.exec(select(AccessCode.id).where(AccessCode.code_hash == digest)).first() is None:
+        session.add(AccessCode(community_id=council.id, code_hash=digest))
+    session.commit()
+
+
+def seed_demo_accounts(session: Session) -> None:
+    """Create the demo accounts (missing ones only), each following its governments."""
+    for demo in DEMO_ACCOUNTS:
+        if session.exec(select(User.id).where(User.email == demo.email)).first():
+            continue
+        place = _place(session, demo.home_place)
+        user = User(full_name=demo.full_name, email=demo.email,
+                    password_hash=passwords.hash_password(demo.password),
+                    home_place_id=place.id, is_platform_admin=demo.platform_admin,
+                    is_moderator=demo.moderator)
+        session.add(user)
+        session.flush()
+        communities.follow_governing(session=session, user_id=user.id, place_id=place.id)
+        if demo.admin_of:
+            session.add(CommunityRole(user_id=user.id,
+                                      community_id=_community(session, demo.admin_of).id))
+        session.commit()
+
+
+def seed_all(*, session: Session, accounts: bool = True) -> None:
+    """Everything a demo needs; running it twice changes nothing."""
+    seed_places_and_communities(session)
+    if accounts:
+        seed_demo_accounts(session)
+
+
+def is_empty(*, session: Session) -> bool:
+    return session.exec(select(Place.id)).first() is None

@@ -1,0 +1,162 @@
+"""Registration, sign-in, and the welcome screen that lists the auto-followed spaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from civo.db import run_service
+from civo.services import accounts, communities, places, sessions
+from civo.services.errors import CivoError
+from civo.state.base import AppState, view
+
+
+def _text(form: dict[str, Any], key: str) -> str:
+    value = form.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+class RegisterState(AppState):
+    """The registration form. The password travels in the submit event only, never in state."""
+
+    full_name: str = ""
+    email: str = ""
+    place_query: str = ""
+    place_options: list[dict[str, Any]] = []
+    place_id: int = 0
+    place_label: str = ""
+    errors: dict[str, str] = {}
+    submitting: bool = False
+
+    @rx.event
+    async def search_places(self, query: str):
+        """Search the place tree as the citizen types (at most 8 choices)."""
+        self.place_query = query[:80] if isinstance(query, str) else ""
+        found = await run_service(places.search, query=self.place_query) if self.place_query else []
+        self.place_options = [view(p) for p in found]
+
+    @rx.event
+    async def choose_place(self, place_id: int):
+        """Pick a place from the list (re-checked on submit)."""
+        try:
+            pid = int(place_id)
+        except (TypeError, ValueError):
+            return
+        option = await run_service(places.option_for, place_id=pid)
+        if option is None:
+            return
+        self.place_id = option.id
+        self.place_label = f"{option.name} ({option.context})" if option.context else option.name
+        self.place_options = []
+        self.place_query = ""
+        self.errors = {k: v for k, v in self.errors.items() if k != "home_place"}
+
+    @rx.event
+    def clear_place(self):
+        self.place_id, self.place_label = 0, ""
+
+    @rx.event
+    async def register(self, form: dict[str, Any]):
+        """Create the account, sign in and show the welcome screen."""
+        self.full_name, self.email = _text(form, "full_name")[:200], _text(form, "email")[:300]
+        self.errors, self.submitting = {}, True
+        yield
+        try:
+            actor = await self.actor()
+            result = await run_service(
+                accounts.register, actor=actor, full_name=self.full_name, email=self.email,
+                password=_text(form, "password"), home_place_id=self.place_id or None,
+                locale=self.lang,
+            )
+            token = await run_service(sessions.start, user_id=result.user_id)
+        except CivoError as error:
+            self.errors = {error.field or "form": self._error_text(error)}
+            self.submitting = False
+            return
+        self.session_token = token
+        self.submitting = False
+        self.full_name = self.email = self.place_label = ""
+        self.place_id = 0
+        yield rx.redirect("/welcome")
+
+
+class LoginState(AppState):
+    """The sign-in form."""
+
+    email: str = ""
+    error: str = ""
+    submitting: bool = False
+
+    @rx.event
+    async def sign_in(self, form: dict[str, Any]):
+        self.email, self.error, self.submitting = _text(form, "email")[:300], "", True
+        yield
+        try:
+            user_id = await run_service(accounts.authenticate, email=self.email,
+                                        password=_text(form, "password"))
+            token = await run_service(sessions.start, user_id=user_id)
+        except CivoError as error:
+            self.error = self._error_text(error)
+            self.submitting = False
+            return
+        self.session_token, self.submitting, self.email = token, False, ""
+        yield rx.redirect("/")
+
+
+class FollowListState(AppState):
+    """The welcome screen and "Communities you follow": one list with follow toggles."""
+
+    items: list[dict[str, Any]] = []
+    loaded: bool = False
+
+    async def _load(self, *, governing: bool) -> None:
+        actor = await self._refresh_identity()
+        if not actor.signed_in:
+            self.items, self.loaded = [], True
+            return
+        if governing:
+            cards = await run_service(communities.governing_cards, actor=actor)
+        else:
+            cards = await run_service(communities.followed, actor=actor)
+        self.items = [self._card(view(c)) for c in cards]
+        self.loaded = True
+
+    def _card(self, card: dict[str, Any]) -> dict[str, Any]:
+        card["followers_label"] = self._tn("{n} follower", "{n} followers", card["follower_count"])
+        return card
+
+    @rx.event
+    async def load_welcome(self):
+        await self._load(governing=True)
+        if not self.signed_in:
+            yield rx.redirect("/login")
+
+    @rx.event
+    async def load_following(self):
+        await self._load(governing=False)
+        if not self.signed_in:
+            yield rx.redirect("/login")
+
+    @rx.event
+    async def toggle_follow(self, community_id: int):
+        """Follow or unfollow one community of the list (checked by the policy)."""
+        try:
+            cid = int(community_id)
+        except (TypeError, ValueError):
+            return
+        actor = await self.actor()
+        current = next((i for i in self.items if i["id"] == cid), None)
+        if current is None:
+            return
+        try:
+            if current["is_following"]:
+                await run_service(communities.unfollow, actor=actor, community_id=cid)
+            else:
+                await run_service(communities.follow, actor=actor, community_id=cid)
+        except CivoError as error:
+            yield rx.toast.error(self._error_text(error))
+            return
+        fresh = await run_service(communities.cards_by_id, actor=actor, ids=[cid])
+        self.items = [self._card(view(fresh[0])) if i["id"] == cid and fresh else i
+                      for i in self.items]

@@ -1,0 +1,106 @@
+"""The base state: the visitor's locale and session, shared by every page state."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+import reflex as rx
+
+from civo import i18n
+from civo.db import run_service
+from civo.policy import ANONYMOUS, Actor
+from civo.services import accounts, sessions
+from civo.services.errors import CivoError
+
+SESSION_MAX_AGE = int(sessions.SESSION_LIFETIME.total_seconds())
+
+
+class AppState(rx.State):
+    """Locale and sign-in status. The session token is an opaque, server-checked cookie."""
+
+    lang: str = i18n.DEFAULT_LOCALE
+    signed_in: bool = False
+    user_name: str = ""
+    # Client-held values: never trusted, always re-checked on the server.
+    locale_cookie: str = rx.Cookie(
+        "", name="locale", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
+    )
+    session_token: str = rx.Cookie(
+        "", name="civo_session", max_age=SESSION_MAX_AGE, same_site="strict", path="/"
+    )
+
+    # ---- helpers for subclasses (not callable from the browser) ---------------------
+
+    def _t(self, msgid: str, **params: Any) -> str:
+        return i18n.gettext(self.lang, msgid, **params)
+
+    def _tn(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        return i18n.ngettext(self.lang, singular, plural, n, **params)
+
+    def _error_text(self, error: CivoError) -> str:
+        return self._t(error.message, **error.params)
+
+    async def actor(self) -> Actor:
+        """The actor of this tab, from the session row (anonymous when none is valid)."""
+        token = self.session_token
+        if not token:
+            return ANONYMOUS
+        user_id = await run_service(sessions.resolve, token=token)
+        if user_id is None:
+            return ANONYMOUS
+        return await run_service(accounts.actor_for, user_id=user_id)
+
+    def _resolve_lang(self) -> str:
+        return i18n.normalize_locale(self.locale_cookie) or i18n.negotiate(
+            self.router.headers.accept_language
+        )
+
+    async def _refresh_identity(self) -> Actor:
+        self.lang = self._resolve_lang()
+        actor = await self.actor()
+        if actor.signed_in:
+            view = await run_service(accounts.account_view, actor=actor)
+            self.signed_in, self.user_name = True, view.full_name
+        else:
+            self.signed_in, self.user_name = False, ""
+            if self.session_token:  # expired, revoked or forged: forget it
+                self.session_token = ""
+        return actor
+
+    # ---- events -------------------------------------------------------------------
+
+    @rx.event
+    async def init_page(self):
+        """Run on every page load: locale, identity, and ``<html lang>``."""
+        await self._refresh_identity()
+        yield rx.call_script(f"document.documentElement.lang = {json.dumps(self.lang)}")
+
+    @rx.event
+    async def set_language(self, lang: str):
+        """Switch the interface language; a cookie keeps the choice for 6 months."""
+        code = i18n.normalize_locale(lang if isinstance(lang, str) else None)
+        if code is None:
+            return
+        self.locale_cookie = code
+        self.lang = code
+        actor = await self.actor()
+        if actor.signed_in:
+            await run_service(accounts.set_locale, actor=actor, locale=code)
+        # Reload so server-formatted dates, numbers and messages follow the new locale.
+        yield rx.call_script("window.location.reload()")
+
+    @rx.event
+    async def log_out(self):
+        """End this browser's session."""
+        if self.session_token:
+            await run_service(sessions.end, token=self.session_token)
+        self.session_token = ""
+        self.signed_in, self.user_name = False, ""
+        return rx.redirect("/")
+
+
+def view(obj: Any) -> dict[str, Any]:
+    """A frontend-safe dict from a service dataclass (explicit fields only)."""
+    return asdict(obj)

@@ -1,0 +1,165 @@
+"""The community directory and the community page."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import reflex as rx
+
+from civo.db import run_service
+from civo.models import CommunityKind
+from civo.services import communities
+from civo.services.errors import CivoError
+from civo.state.base import AppState, view
+
+FOLLOW_PROMPT_QUIET_SECONDS = 3 * 24 * 3600
+KINDS = tuple(k.value for k in CommunityKind)
+
+
+class DirectoryState(AppState):
+    """Browse by level, search by name; one page at a time (keyset)."""
+
+    kind: str = ""
+    query: str = ""
+    items: list[dict[str, Any]] = []
+    has_more: bool = False
+    loaded: bool = False
+    _cursor: str | None = None
+
+    async def _fetch(self, *, append: bool) -> None:
+        actor = await self.actor()
+        page = await run_service(
+            communities.directory, actor=actor, kind=self.kind, query=self.query,
+            cursor=self._cursor if append else None,
+        )
+        cards = [self._card(view(c)) for c in page.items]
+        self.items = (self.items + cards) if append else cards
+        self._cursor = page.next_cursor
+        self.has_more = page.next_cursor is not None
+        self.loaded = True
+
+    def _card(self, card: dict[str, Any]) -> dict[str, Any]:
+        card["followers_label"] = self._tn("{n} follower", "{n} followers", card["follower_count"])
+        return card
+
+    @rx.event
+    async def load(self):
+        await self._refresh_identity()
+        params = self.router.url.query_parameters
+        kind = params.get("kind", "")
+        self.kind = kind if kind in KINDS else ""
+        await self._fetch(append=False)
+
+    @rx.event
+    async def set_kind(self, kind: str):
+        self.kind = kind if kind in KINDS else ""
+        await self._fetch(append=False)
+
+    @rx.event
+    async def search(self, query: str):
+        self.query = query[:100] if isinstance(query, str) else ""
+        await self._fetch(append=False)
+
+    @rx.event
+    async def load_more(self):
+        if self._cursor and len(self.items) < 500:
+            await self._fetch(append=True)
+
+
+def _parse_snoozes(raw: str, now: float) -> dict[int, int]:
+    """``"12:1732000000,14:…"`` → {community id: quiet until}, dropping stale entries."""
+    result: dict[int, int] = {}
+    for part in (raw or "").split(",")[:50]:
+        cid, _, until = part.partition(":")
+        if cid.isdigit() and until.isdigit() and int(until) > now:
+            result[int(cid)] = int(until)
+    return result
+
+
+class CommunityState(AppState):
+    """One community: details, parent chain, projects, follow and the "Follow?" prompt."""
+
+    community: dict[str, Any] = {}
+    description: str = ""
+    parents: list[dict[str, Any]] = []
+    projects: list[dict[str, Any]] = []
+    can_follow: bool = False
+    not_found: bool = False
+    show_follow_prompt: bool = False
+    follow_snoozes: str = rx.Cookie(
+        "", name="civo_follow_quiet", max_age=FOLLOW_PROMPT_QUIET_SECONDS, same_site="lax",
+        path="/",
+    )
+
+    def _apply(self, page: communities.CommunityPage) -> None:
+        card = view(page.card)
+        card["followers_label"] = self._tn("{n} follower", "{n} followers", card["follower_count"])
+        self.community = card
+        self.description = page.description
+        self.parents = [view(p) for p in page.parents]
+        self.projects = [view(p) for p in page.projects]
+        self.can_follow = page.can_follow
+        quiet = _parse_snoozes(self.follow_snoozes, time.time())
+        self.show_follow_prompt = (
+            self.signed_in and page.can_follow and not page.card.is_following
+            and page.card.id not in quiet
+        )
+
+    @rx.event
+    async def load(self):
+        actor = await self._refresh_identity()
+        slug = self.router.page.params.get("slug", "")
+        try:
+            page = await run_service(communities.page, actor=actor, slug=str(slug)[:140])
+        except CivoError:
+            self.not_found, self.community, self.parents, self.projects = True, {}, [], []
+            self.show_follow_prompt = False
+            return
+        self.not_found = False
+        self._apply(page)
+
+    async def _reload(self) -> None:
+        actor = await self.actor()
+        page = await run_service(communities.page, actor=actor, slug=self.community["slug"])
+        self._apply(page)
+
+    @rx.event
+    async def follow(self):
+        if not self.community:
+            return
+        actor = await self.actor()
+        try:
+            await run_service(communities.follow, actor=actor, community_id=self.community["id"])
+        except CivoError as error:
+            yield rx.toast.error(self._error_text(error))
+            return
+        await self._reload()
+
+    @rx.event
+    async def unfollow(self):
+        if not self.community:
+            return
+        actor = await self.actor()
+        try:
+            await run_service(communities.unfollow, actor=actor,
+                              community_id=self.community["id"])
+        except CivoError as error:
+            yield rx.toast.error(self._error_text(error))
+            return
+        # Having just unfollowed, do not nag straight away.
+        self._snooze(self.community["id"])
+        await self._reload()
+
+    def _snooze(self, community_id: int) -> None:
+        now = time.time()
+        quiet = _parse_snoozes(self.follow_snoozes, now)
+        quiet[community_id] = int(now + FOLLOW_PROMPT_QUIET_SECONDS)
+        self.follow_snoozes = ",".join(f"{k}:{v}" for k, v in list(quiet.items())[-50:])
+
+    @rx.event
+    def not_now(self):
+        """Hide the "Follow?" prompt for this community for 3 days (a functional cookie)."""
+        if self.community:
+            self._snooze(self.community["id"])
+        self.show_follow_prompt = False
