@@ -20,7 +20,12 @@ NAV_ITEMS = (
 
 
 def skip_link() -> rx.Component:
-    return rx.el.a(t("Skip to main content"), href="#main", class_name="skip-link")
+    # The router would swallow a plain "#main" jump: move focus ourselves, in the browser.
+    return rx.el.a(
+        t("Skip to main content"), href="#main", class_name="skip-link",
+        on_click=[rx.prevent_default,
+                  rx.call_script("document.getElementById('main').focus()")],
+    )
 
 
 def nav_link(href: str, label: str, icon: str) -> rx.Component:

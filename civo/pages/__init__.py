@@ -28,15 +28,15 @@ class Route:
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("/", home_page, "Civo", HomeState.load),
-    Route("/communities", directory_page, "Communities · Civo", DirectoryState.load),
-    Route("/c/[slug]", community_page, "Community · Civo", CommunityState.load),
+    Route("/", home_page, "Civo", [AppState.init_page, HomeState.load]),
+    Route("/communities", directory_page, "Communities · Civo", [AppState.init_page, DirectoryState.load]),
+    Route("/c/[slug]", community_page, "Community · Civo", [AppState.init_page, CommunityState.load]),
     Route("/register", register_page, "Create an account · Civo", AppState.init_page),
     Route("/login", login_page, "Sign in · Civo", AppState.init_page),
-    Route("/welcome", welcome_page, "Welcome · Civo", FollowListState.load_welcome),
+    Route("/welcome", welcome_page, "Welcome · Civo", [AppState.init_page, FollowListState.load_welcome]),
     Route("/following", following_page, "Communities you follow · Civo",
-          FollowListState.load_following),
-    Route("/account", account_page, "My account · Civo", AccountState.load),
+          [AppState.init_page, FollowListState.load_following]),
+    Route("/account", account_page, "My account · Civo", [AppState.init_page, AccountState.load]),
     Route("/map", map_page, "Map · Civo", AppState.init_page),
     Route("/notifications", notifications_page, "Notifications · Civo", AppState.init_page),
 )

@@ -22,7 +22,8 @@ def account_page() -> rx.Component:
         language_picker(),
         rx.heading(t("Sessions"), as_="h2", size="5"),
         rx.text(t("Signed in on a shared or lost device? End every session of this account.")),
-        rx.button(t("Log out everywhere"), color_scheme="red", on_click=AccountState.log_out_everywhere,
+        rx.button(t("Log out everywhere"), color_scheme="red", variant="soft", high_contrast=True,
+                  on_click=AccountState.log_out_everywhere,
                   id="logout-everywhere", width="fit-content"),
         heading=t("My account"),
     )

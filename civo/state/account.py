@@ -17,7 +17,7 @@ class AccountState(AppState):
 
     @rx.event
     async def load(self):
-        actor = await self._refresh_identity()
+        actor = await self.actor()
         if not actor.signed_in:
             return rx.redirect("/login")
         details = await run_service(accounts.account_view, actor=actor)

@@ -111,7 +111,7 @@ class FollowListState(AppState):
     loaded: bool = False
 
     async def _load(self, *, governing: bool) -> None:
-        actor = await self._refresh_identity()
+        actor = await self.actor()
         if not actor.signed_in:
             self.items, self.loaded = [], True
             return

@@ -75,7 +75,11 @@ class AppState(rx.State):
     async def init_page(self):
         """Run on every page load: locale, identity, and ``<html lang>``."""
         await self._refresh_identity()
-        yield rx.call_script(f"document.documentElement.lang = {json.dumps(self.lang)}")
+        # <html lang> follows the locale; the data attribute tells tests the page is live.
+        yield rx.call_script(
+            f"document.documentElement.lang = {json.dumps(self.lang)};"
+            "document.documentElement.dataset.civoReady = '1'"
+        )
 
     @rx.event
     async def set_language(self, lang: str):

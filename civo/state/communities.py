@@ -45,7 +45,6 @@ class DirectoryState(AppState):
 
     @rx.event
     async def load(self):
-        await self._refresh_identity()
         params = self.router.url.query_parameters
         kind = params.get("kind", "")
         self.kind = kind if kind in KINDS else ""
@@ -108,7 +107,7 @@ class CommunityState(AppState):
 
     @rx.event
     async def load(self):
-        actor = await self._refresh_identity()
+        actor = await self.actor()
         slug = self.router.page.params.get("slug", "")
         try:
             page = await run_service(communities.page, actor=actor, slug=str(slug)[:140])

@@ -29,7 +29,6 @@ class HomeState(AppState):
 
     @rx.event
     async def load(self):
-        await self._refresh_identity()
         await self._fetch(append=False)
 
     @rx.event

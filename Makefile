@@ -1,0 +1,47 @@
+# Civo — two commands on a fresh machine with Python 3.11+:
+#   make run    install, migrate, seed the demo data if the database is empty, start the app
+#   make test   install the test extras (Playwright, Debian Chromium) and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: run test install install-test bench seed migrate i18n
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+	@test -x /usr/bin/chromium || { echo "Installing Debian Chromium for the browser tests…"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'; }
+
+migrate: install
+	mkdir -p data
+	$(BIN)/reflex db migrate
+
+seed: migrate
+	$(BIN)/python -m civo.cli seed --if-empty
+
+run: seed
+	$(BIN)/reflex run
+
+test: install-test
+	$(BIN)/python scripts/run_tests.py
+
+bench: install
+	@echo "No benchmark yet for the foundation; see bench/README.md."
+
+i18n: install
+	$(BIN)/python scripts/i18n.py update && $(BIN)/python scripts/i18n.py check

@@ -1,0 +1,84 @@
+"""Browser tests: the real app (AppHarnessProd: exported frontend + uvicorn backend)
+on a fresh, migrated and seeded SQLite database, driven by Playwright in Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlmodel import Session
+
+from tests.conftest import ROOT, TEST_DB_URL
+
+CHROMIUM = os.environ.get("CIVO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+expect.set_options(timeout=20_000)
+
+
+def _prepare_database() -> None:
+    from reflex.model import _alembic_upgrade
+
+    from civo.db import make_engine
+    from civo.services import seed
+
+    engine = make_engine(TEST_DB_URL)
+    with engine.connect() as conn:
+        _alembic_upgrade(connection=conn)
+        conn.commit()
+    with Session(engine) as session:
+        seed.seed_all(session=session)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def harness():
+    from reflex.testing import AppHarnessProd
+
+    _prepare_database()
+    with AppHarnessProd.create(root=Path(ROOT), app_name="civo") as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def base_url(harness) -> str:
+    return harness.frontend_url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def backend_url(harness) -> str:
+    from reflex_base.config import get_config
+
+    return get_config().api_url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (installs it with apt)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A fresh browser profile (no cookies) per test, phone-sized by default, English."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB",
+                                  extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def goto(page: Page, base_url: str, path: str) -> None:
+    """Open ``path`` and wait until the app has hydrated (the backend answered)."""
+    page.goto(base_url + path)
+    expect(page.locator("main#main h1")).to_be_visible()
+    page.wait_for_function("document.documentElement.lang !== ''")

@@ -1,0 +1,67 @@
+"""axe-core on every page of the foundation, in light and dark mode, phone and desktop:
+no serious or critical violation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import goto
+
+PUBLIC_PAGES = ["/", "/communities", "/c/lyon", "/c/no-such-community", "/register", "/login",
+                "/map", "/notifications"]
+PRIVATE_PAGES = ["/", "/welcome", "/following", "/account", "/c/paris"]
+
+
+def serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _sign_in(page: Page, base_url: str) -> None:
+    goto(page, base_url, "/login")
+    page.get_by_label("Email").fill("citizen@demo.civo.example")
+    page.get_by_label("Password").fill("demo-citizen-2026")
+    page.locator("#login-submit").click()
+    expect(page.locator("#account-menu")).to_be_visible()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_public_pages_have_no_serious_violations(page: Page, base_url: str, mode: str):
+    page.emulate_media(color_scheme=mode)
+    problems = {}
+    for path in PUBLIC_PAGES:
+        goto(page, base_url, path)
+        page.wait_for_timeout(300)  # let lists render after the load event
+        if found := serious_violations(page):
+            problems[path] = found
+    assert problems == {}, json.dumps(problems, indent=1)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_signed_in_pages_have_no_serious_violations(page: Page, base_url: str, mode: str):
+    page.emulate_media(color_scheme=mode)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, base_url)
+    problems = {}
+    for path in PRIVATE_PAGES:
+        goto(page, base_url, path)
+        page.wait_for_timeout(300)
+        if found := serious_violations(page):
+            problems[path] = found
+    assert problems == {}, json.dumps(problems, indent=1)
+
+
+def test_skip_link_moves_focus_to_main(page: Page, base_url: str):
+    goto(page, base_url, "/communities")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()

@@ -1,0 +1,112 @@
+"""A hand-made Socket.IO client calls privileged handlers directly, as any browser could:
+without a valid session it changes nothing and reads nothing private."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import uuid
+
+import socketio
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from civo.db import make_engine
+from civo.models import Community, Follow, User, UserSession
+from civo.services import sessions
+from civo.state.account import AccountState
+from civo.state.auth import FollowListState, RegisterState
+from civo.state.base import AppState
+from civo.state.communities import CommunityState, DirectoryState
+from tests.conftest import TEST_DB_URL
+
+CITIZEN = "citizen@demo.civo.example"
+
+
+def _snapshot(engine) -> tuple:
+    with Session(engine) as s:
+        return (
+            s.exec(select(sa.func.count()).select_from(Follow)).one(),
+            s.exec(select(sa.func.count()).select_from(User)).one(),
+            tuple(s.exec(select(Community.follower_count).order_by(Community.id)).all()),
+            s.exec(select(sa.func.count()).select_from(UserSession)
+                   .where(UserSession.revoked_at.is_(None))).one(),
+        )
+
+
+async def _attack(backend_url: str, events: list[tuple[str, dict]]) -> list[str]:
+    """Send events over a raw Socket.IO connection; return every message received."""
+    received: list[str] = []
+    client = socketio.AsyncClient()
+    client.on("event", lambda data: received.append(json.dumps(data)), namespace="/_event")
+    await client.connect(f"{backend_url}?token={uuid.uuid4()}", namespaces=["/_event"],
+                         socketio_path="/_event", transports=["websocket"])
+    try:
+        for name, payload in events:
+            await client.emit("event", {"name": name, "payload": payload,
+                                        "router_data": {"pathname": "/account", "query": {}}},
+                              namespace="/_event")
+            await asyncio.sleep(0.4)
+        await asyncio.sleep(1.0)
+    finally:
+        await client.disconnect()
+    return received
+
+
+def _run(coro) -> list[str]:
+    # The sync Playwright fixture owns this thread's event loop: use a fresh thread.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=120)
+
+
+def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness, backend_url):
+    engine = make_engine(TEST_DB_URL)
+    with Session(engine) as s:
+        citizen = s.exec(select(User).where(User.email == CITIZEN)).one()
+        victim_token = sessions.start(session=s, user_id=citizen.id)
+        lyon = s.exec(select(Community).where(Community.slug == "lyon")).one()
+        paris = s.exec(select(Community).where(Community.slug == "paris")).one()
+        council = s.exec(select(Community).where(Community.is_private.is_(True))).first()
+        citizen_id, citizen_name, council_name = citizen.id, citizen.full_name, council.name
+    before = _snapshot(engine)
+
+    token_var = f"{AppState.get_full_name()}.session_token"
+    calls = [
+        (f"{AccountState.get_full_name()}.load", {}),
+        (f"{AccountState.get_full_name()}.log_out_everywhere", {}),
+        (f"{FollowListState.get_full_name()}.load_following", {}),
+        (f"{FollowListState.get_full_name()}.toggle_follow", {"community_id": paris.id}),
+        (f"{CommunityState.get_full_name()}.follow", {}),
+        (f"{DirectoryState.get_full_name()}.set_kind", {"kind": "organisation"}),
+        (f"{RegisterState.get_full_name()}.choose_place", {"place_id": "1 OR 1=1"}),
+    ]
+    # 1. No session at all.
+    received = _run(_attack(backend_url, calls))
+    # 2. A forged session token pushed as if it were the cookie.
+    forged = [("reflex___state____state.reflex___state____update_vars_internal_state"
+               ".update_vars_internal", {"vars": {token_var: "forged-" + victim_token[7:]}}),
+              *calls]
+    received += _run(_attack(backend_url, forged))
+
+    assert received, "the backend answered nothing: the crafted client did not reach it"
+    # The handlers did run: the public directory answer came back...
+    assert any("Collectif V" in r for r in received)
+    assert _snapshot(engine) == before
+    everything = "\n".join(received)
+    for secret in (CITIZEN, "$argon2", victim_token, "password_hash", citizen_name,
+                   council_name):
+        assert secret not in everything
+    with Session(engine) as s:
+        assert sessions.resolve(session=s, token=victim_token) == citizen_id
+        assert s.exec(select(Follow).where(Follow.user_id == citizen_id,
+                                           Follow.community_id == lyon.id)).first() is None
+    # Positive control: the same client *with* the real token does read the account,
+    # so the absence of private data above is the policy at work, not a blind test.
+    control = _run(_attack(backend_url, [
+        ("reflex___state____state.reflex___state____update_vars_internal_state"
+         ".update_vars_internal", {"vars": {token_var: victim_token}}),
+        (f"{AccountState.get_full_name()}.load", {}),
+    ]))
+    assert any(CITIZEN in r for r in control)
+    engine.dispose()
