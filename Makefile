@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install install-test bench seed migrate i18n
+.PHONY: run test install install-test seed migrate i18n
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
@@ -40,8 +40,6 @@ run: seed
 test: install-test
 	$(BIN)/python scripts/run_tests.py
 
-bench: install
-	@echo "No benchmark yet for the foundation; see bench/README.md."
 
 i18n: install
 	$(BIN)/python scripts/i18n.py update && $(BIN)/python scripts/i18n.py check

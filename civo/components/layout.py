@@ -137,6 +137,22 @@ def footer() -> rx.Component:
     )
 
 
+def session_notice() -> rx.Component:
+    return rx.cond(
+        AppState.session_notice,
+        rx.callout.root(
+            rx.callout.text(AppState.session_notice),
+            rx.hstack(
+                rx.link(t("Sign in"), href="/login", underline="always"),
+                rx.button(t("Dismiss"), variant="soft", size="1", high_contrast=True,
+                          on_click=AppState.dismiss_session_notice),
+                spacing="3", align="center",
+            ),
+            color_scheme="amber", role="status", id="session-notice",
+        ),
+    )
+
+
 def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
     """Wrap page content in the shell; ``heading`` becomes the page's ``<h1>``."""
     return rx.fragment(
@@ -144,6 +160,7 @@ def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
         header(),
         rx.el.main(
             rx.vstack(
+                session_notice(),
                 rx.heading(heading, as_="h1", size="7"),
                 *children,
                 spacing="5", width="100%", align="stretch",

@@ -13,6 +13,7 @@ from civo.models import UserSession
 from civo.models._common import utcnow
 
 SESSION_LIFETIME = timedelta(hours=24)
+PRUNE_AFTER = timedelta(days=30)
 
 
 def _digest(token: str) -> str:
@@ -22,6 +23,9 @@ def _digest(token: str) -> str:
 def start(*, session: Session, user_id: int, now: datetime | None = None) -> str:
     """Open a 24-hour session for ``user_id`` and return its token (shown once)."""
     now = now or utcnow()
+    # Forget this account's sessions that ended long ago (the table must not grow forever).
+    session.exec(sa.delete(UserSession).where(UserSession.user_id == user_id,
+                                               UserSession.expires_at < now - PRUNE_AFTER))
     token = secrets.token_urlsafe(32)
     session.add(UserSession(token_hash=_digest(token), user_id=user_id, created_at=now,
                             expires_at=now + SESSION_LIFETIME))

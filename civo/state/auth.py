@@ -101,6 +101,7 @@ class LoginState(AppState):
             self.submitting = False
             return
         self.session_token, self.submitting, self.email = token, False, ""
+        self.session_notice = ""
         yield rx.redirect("/")
 
 

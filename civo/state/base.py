@@ -23,6 +23,8 @@ class AppState(rx.State):
     lang: str = i18n.DEFAULT_LOCALE
     signed_in: bool = False
     user_name: str = ""
+    # Shown at the top of the page when a session token stopped being valid.
+    session_notice: str = ""
     # Client-held values: never trusted, always re-checked on the server.
     locale_cookie: str = rx.Cookie(
         "", name="locale", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
@@ -65,8 +67,11 @@ class AppState(rx.State):
             self.signed_in, self.user_name = True, view.full_name
         else:
             self.signed_in, self.user_name = False, ""
-            if self.session_token:  # expired, revoked or forged: forget it
+            if self.session_token:  # expired, revoked or forged: forget it, and say so
                 self.session_token = ""
+                self.session_notice = self._t(
+                    "Your session has ended or is no longer valid. Please sign in again."
+                )
         return actor
 
     # ---- events -------------------------------------------------------------------
@@ -80,6 +85,10 @@ class AppState(rx.State):
             f"document.documentElement.lang = {json.dumps(self.lang)};"
             "document.documentElement.dataset.civoReady = '1'"
         )
+
+    @rx.event
+    def dismiss_session_notice(self):
+        self.session_notice = ""
 
     @rx.event
     async def set_language(self, lang: str):

@@ -1,0 +1,126 @@
+"""State handlers: what a browser event does, called directly (no browser)."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import reflex as rx
+import sqlalchemy as sa
+from sqlmodel import select
+
+from civo.models import Follow, User
+from civo.services import sessions
+from civo.state.account import AccountState
+from civo.state.auth import FollowListState, LoginState, RegisterState
+from civo.state.base import AppState
+from tests.unit.conftest import community, make_user, place_id
+
+
+async def _state(cls):
+    root = rx.State(_reflex_internal_init=True)
+    return await root.get_state(cls)
+
+
+async def _call(state, handler, *args):
+    """Run an event handler to completion; return what it yielded or returned."""
+    result = getattr(type(state), handler).fn(state, *args)
+    out = []
+    if inspect.isasyncgen(result):
+        async for item in result:
+            out.append(item)
+    elif inspect.isawaitable(result):
+        out.append(await result)
+    else:
+        out.append(result)
+    return [o for o in out if o is not None]
+
+
+def _count(session, model):
+    session.expire_all()
+    return session.exec(select(sa.func.count()).select_from(model)).one()
+
+
+async def test_register_success_signs_in_and_goes_to_welcome(session):
+    state = await _state(RegisterState)
+    await _call(state, "choose_place", place_id(session, "Paris"))
+    assert state.place_label.startswith("Paris (")
+    events = await _call(state, "register", {"full_name": "Ana Lopez", "email": "Ana@Example.org",
+                                             "password": "a long civic passphrase"})
+    assert state.errors == {}
+    assert sessions.resolve(session=session, token=state.session_token) is not None
+    assert any("/welcome" in str(e) for e in events)
+    # The password never lands in state.
+    assert "a long civic passphrase" not in str(state.dict())
+
+
+async def test_register_duplicate_email_shows_message_in_french(session):
+    make_user(session, email="ana@example.org")
+    state = await _state(RegisterState)
+    state.lang = "fr"
+    state.place_id = place_id(session, "Lyon")
+    users = _count(session, User)
+    await _call(state, "register", {"full_name": "Ana", "email": "ANA@example.org",
+                                    "password": "a long civic passphrase"})
+    assert state.errors == {"email": "Un compte existe déjà avec cette adresse e-mail."}
+    assert state.session_token == ""
+    assert _count(session, User) == users
+
+
+async def test_register_without_a_place_is_refused(session):
+    state = await _state(RegisterState)
+    await _call(state, "register", {"full_name": "Ana", "email": "ana@example.org",
+                                    "password": "a long civic passphrase"})
+    assert "home_place" in state.errors
+    assert _count(session, User) == 0
+
+
+async def test_choose_place_ignores_garbage(session):
+    state = await _state(RegisterState)
+    await _call(state, "choose_place", "1; DROP TABLE place")
+    await _call(state, "choose_place", 987654)
+    assert state.place_id == 0
+
+
+async def test_wrong_password_message(session):
+    make_user(session)
+    state = await _state(LoginState)
+    await _call(state, "sign_in", {"email": "james@example.org", "password": "nope nope nope"})
+    assert state.error == "Wrong email or password."
+    assert state.session_token == ""
+
+
+@pytest.mark.parametrize("token", ["forged-token", "expired"])
+async def test_invalid_session_token_gives_a_notice_and_is_forgotten(session, token):
+    if token == "expired":
+        user_id = make_user(session)
+        token = sessions.start(session=session, user_id=user_id)
+        sessions.end(session=session, token=token)
+    state = await _state(AppState)
+    state.session_token = token
+    await _call(state, "init_page")
+    assert not state.signed_in
+    assert state.session_token == ""
+    assert "Please sign in again" in state.session_notice
+
+
+async def test_toggle_follow_without_session_changes_nothing(session):
+    user_id = make_user(session)
+    follows = _count(session, Follow)
+    state = await _state(FollowListState)
+    paris = community(session, "Paris")
+    # Even with a crafted list in state, the server asks the policy with the real actor.
+    state.items = [{"id": paris.id, "is_following": True}]
+    await _call(state, "toggle_follow", paris.id)
+    assert _count(session, Follow) == follows
+    assert user_id
+
+
+async def test_log_out_everywhere_revokes_every_session(session):
+    user_id = make_user(session)
+    tokens = [sessions.start(session=session, user_id=user_id) for _ in range(3)]
+    state = await _state(AccountState)
+    state.session_token = tokens[0]
+    await _call(state, "log_out_everywhere")
+    assert all(sessions.resolve(session=session, token=t) is None for t in tokens)
+    assert state.session_token == ""
