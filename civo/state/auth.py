@@ -120,12 +120,8 @@ class FollowListState(AppState):
             cards = await run_service(communities.governing_cards, actor=actor)
         else:
             cards = await run_service(communities.followed, actor=actor)
-        self.items = [self._card(view(c)) for c in cards]
+        self.items = [self._community_view(c) for c in cards]
         self.loaded = True
-
-    def _card(self, card: dict[str, Any]) -> dict[str, Any]:
-        card["followers_label"] = self._tn("{n} follower", "{n} followers", card["follower_count"])
-        return card
 
     @rx.event
     async def load_welcome(self):
@@ -159,5 +155,5 @@ class FollowListState(AppState):
             yield rx.toast.error(self._error_text(error))
             return
         fresh = await run_service(communities.cards_by_id, actor=actor, ids=[cid])
-        self.items = [self._card(view(fresh[0])) if i["id"] == cid and fresh else i
+        self.items = [self._community_view(fresh[0]) if i["id"] == cid and fresh else i
                       for i in self.items]

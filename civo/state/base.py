@@ -41,6 +41,13 @@ class AppState(rx.State):
     def _tn(self, singular: str, plural: str, n: int, **params: Any) -> str:
         return i18n.ngettext(self.lang, singular, plural, n, **params)
 
+    def _community_view(self, card: Any) -> dict[str, Any]:
+        """A community card as a view dict, with its follower count in words."""
+        data = asdict(card)
+        data["followers_label"] = self._tn("{n} follower", "{n} followers",
+                                           data["follower_count"])
+        return data
+
     def _error_text(self, error: CivoError) -> str:
         return self._t(error.message, **error.params)
 

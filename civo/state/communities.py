@@ -33,15 +33,11 @@ class DirectoryState(AppState):
             communities.directory, actor=actor, kind=self.kind, query=self.query,
             cursor=self._cursor if append else None,
         )
-        cards = [self._card(view(c)) for c in page.items]
+        cards = [self._community_view(c) for c in page.items]
         self.items = (self.items + cards) if append else cards
         self._cursor = page.next_cursor
         self.has_more = page.next_cursor is not None
         self.loaded = True
-
-    def _card(self, card: dict[str, Any]) -> dict[str, Any]:
-        card["followers_label"] = self._tn("{n} follower", "{n} followers", card["follower_count"])
-        return card
 
     @rx.event
     async def load(self):
@@ -92,9 +88,7 @@ class CommunityState(AppState):
     )
 
     def _apply(self, page: communities.CommunityPage) -> None:
-        card = view(page.card)
-        card["followers_label"] = self._tn("{n} follower", "{n} followers", card["follower_count"])
-        self.community = card
+        self.community = self._community_view(page.card)
         self.description = page.description
         self.parents = [view(p) for p in page.parents]
         self.projects = [view(p) for p in page.projects]
