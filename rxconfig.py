@@ -17,4 +17,11 @@ config = rx.Config(
     show_built_with_reflex=False,
     # Private communities must never appear in a sitemap.
     disable_plugins=[SitemapPlugin],
+    plugins=[
+        # Indigo keeps white-on-accent text above 4.5:1 (WCAG AA) in both colour modes.
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium",
+                           has_background=True)
+        ),
+    ],
 )

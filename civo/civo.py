@@ -6,7 +6,6 @@ import civo.models  # noqa: F401  (tables registered for Alembic)
 from civo.pages import ROUTES
 
 app = rx.App(
-    theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium", has_background=True),
     stylesheets=["/styles.css"],
     html_lang="en",
 )
