@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import functools
+import io
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 from babel.numbers import format_decimal
 
 LOCALES: tuple[str, ...] = ("en", "fr", "de")
@@ -88,29 +91,27 @@ def negotiate(accept_language: str | None) -> str:
     return sorted(ranked)[0][2] if ranked else DEFAULT_LOCALE
 
 
+@functools.cache
+def _gettext_translations(locale: str) -> NullTranslations:
+    """The catalog compiled in memory for gettext (which applies its Plural-Forms rule)."""
+    if locale not in LOCALES:
+        return NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, load_catalog(locale))  # fuzzy entries are left out
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
 def gettext(locale: str, msgid: str, /, **params: Any) -> str:
     """Translate ``msgid`` into ``locale`` and fill ``{placeholders}``."""
-    text = translations(locale).get(msgid, msgid)
-    if isinstance(text, tuple):
-        text = text[0]
+    text = _gettext_translations(locale).gettext(msgid)
     return text.format(**params) if params else text
 
 
 def ngettext(locale: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
     """Translate with the plural rule of ``locale``; ``{n}`` is the formatted number."""
-    entry = translations(locale).get(singular)
-    if isinstance(entry, tuple):
-        index = load_catalog(locale).plural_expr and _plural_index(locale, n)
-        text = entry[min(index, len(entry) - 1)]
-    else:
-        text = singular if n == 1 else plural
+    text = _gettext_translations(locale).ngettext(singular, plural, n)
     return text.format(n=format_number(n, locale), **params)
-
-
-def _plural_index(locale: str, n: int) -> int:
-    catalog = load_catalog(locale)
-    # Babel gives the C expression; every supported locale uses one of these two rules.
-    return int(n > 1) if catalog.plural_expr == "(n > 1)" else int(n != 1)
 
 
 def _babel_locale(locale: str) -> Locale:

@@ -159,6 +159,9 @@ def following_page() -> rx.Component:
             rx.text(t("You do not follow any community yet."), id="empty-following"),
             follow_list(),
         ),
+        rx.cond(FollowListState.has_more,
+                rx.button(t("Load more"), on_click=FollowListState.load_more, variant="soft",
+                          high_contrast=True, width="fit-content")),
         rx.link(t("Browse all communities"), href="/communities"),
         heading=t("Communities you follow"),
     )

@@ -91,7 +91,6 @@ def _all(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bo
 RULES: dict[str, Callable[[Actor, Any], bool]] = {
     # accounts
     "account.register": is_anonymous,
-    "account.sign_in": is_anonymous,
     "account.manage_own": is_signed_in,
     # communities
     "community.view": can_see_community,

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from civo import policy
 from civo.models import CommunityRole, LoginAttempt, Membership, Place, User
 from civo.models._common import utcnow
-from civo.services import communities, passwords
+from civo.services import communities, passwords, sessions
 from civo.services.errors import NotFound, Throttled, ValidationError
 
 MAX_FAILED_LOGINS = 10
@@ -116,6 +116,9 @@ def authenticate(*, session: Session, email: str, password: str,
     user = session.exec(select(User).where(User.email == address)).first()
     ok = passwords.verify(password or "", user.password_hash if user else passwords.dummy_hash())
     if user is None or not ok:
+        # Failures older than the window no longer count: drop them as new ones arrive.
+        session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == address,
+                                                   LoginAttempt.created_at <= now - THROTTLE_WINDOW))
         session.add(LoginAttempt(email=address, created_at=now))
         session.commit()
         raise ValidationError("Wrong email or password.", field="password")
@@ -125,11 +128,31 @@ def authenticate(*, session: Session, email: str, password: str,
     return user.id
 
 
-def actor_for(*, session: Session, user_id: int | None) -> policy.Actor:
+@dataclass(frozen=True)
+class Identity:
+    """Who a browser is: the policy actor and the name shown in the navigation."""
+
+    actor: policy.Actor
+    display_name: str = ""
+
+
+def identify(*, session: Session, token: str | None) -> Identity:
+    """Resolve a session token to an identity in one go (anonymous when not valid)."""
+    user_id = sessions.resolve(session=session, token=token)
+    if user_id is None:
+        return Identity(actor=policy.ANONYMOUS)
+    user = session.get(User, user_id)
+    if user is None:
+        return Identity(actor=policy.ANONYMOUS)
+    return Identity(actor=actor_for(session=session, user_id=user_id, user=user),
+                    display_name=user.full_name)
+
+
+def actor_for(*, session: Session, user_id: int | None, user: User | None = None) -> policy.Actor:
     """Build the policy actor of ``user_id`` from the database (roles, memberships)."""
     if user_id is None:
         return policy.ANONYMOUS
-    user = session.get(User, user_id)
+    user = user or session.get(User, user_id)
     if user is None:
         return policy.ANONYMOUS
     admin_of = session.exec(

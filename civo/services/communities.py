@@ -218,16 +218,33 @@ def page(*, session: Session, actor: policy.Actor, slug: str) -> CommunityPage:
     )
 
 
-def followed(*, session: Session, actor: policy.Actor) -> list[CommunityCard]:
-    """The communities the actor follows, narrowest level first."""
+@dataclass(frozen=True)
+class FollowedPage:
+    items: tuple[CommunityCard, ...]
+    next_cursor: int | None  # the last follow id of this page
+
+
+def followed(
+    *, session: Session, actor: policy.Actor, after: int | None = None, limit: int | None = None,
+) -> FollowedPage:
+    """One page of the communities the actor follows, in the order they were followed.
+
+    Registration follows the narrowest level first, so a new citizen sees their city first.
+    """
     policy.require(actor, "account.manage_own")
-    rows = session.exec(
-        select(Community)
+    limit = max(1, min(limit or PAGE_SIZE, 50))
+    stmt = (
+        select(Community, Follow.id)
         .join(Follow, Follow.community_id == Community.id)
-        .where(Follow.user_id == actor.user_id)
-        .order_by(Follow.created_at, Follow.id)
-    ).all()
-    return _cards(session, actor, [c for c in rows if policy.can(actor, "community.view", c)])
+        .where(Follow.user_id == actor.user_id, policy.visible_communities(actor, Community))
+    )
+    if after is not None:
+        stmt = stmt.where(Follow.id > after)
+    rows = session.exec(stmt.order_by(Follow.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return FollowedPage(items=tuple(_cards(session, actor, [c for c, _ in rows])),
+                        next_cursor=rows[-1][1] if more and rows else None)
 
 
 def governing_cards(*, session: Session, actor: policy.Actor) -> list[CommunityCard]:

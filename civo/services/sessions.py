@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from civo import policy
 from civo.models import UserSession
 from civo.models._common import utcnow
 
@@ -71,9 +72,7 @@ def end_all(*, session: Session, user_id: int) -> int:
     return result.rowcount or 0
 
 
-def end_all_for(*, session: Session, actor) -> int:
+def end_all_for(*, session: Session, actor: policy.Actor) -> int:
     """"Log out everywhere" for the signed-in actor (policy-checked)."""
-    from civo import policy
-
     policy.require(actor, "account.manage_own")
     return end_all(session=session, user_id=actor.user_id)

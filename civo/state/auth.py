@@ -9,7 +9,7 @@ import reflex as rx
 from civo.db import run_service
 from civo.services import accounts, communities, places, sessions
 from civo.services.errors import CivoError
-from civo.state.base import AppState, view
+from civo.state.base import MAX_ITEMS, AppState, view
 
 
 def _text(form: dict[str, Any], key: str) -> str:
@@ -110,30 +110,45 @@ class FollowListState(AppState):
 
     items: list[dict[str, Any]] = []
     loaded: bool = False
-
-    async def _load(self, *, governing: bool) -> None:
-        actor = await self.actor()
-        if not actor.signed_in:
-            self.items, self.loaded = [], True
-            return
-        if governing:
-            cards = await run_service(communities.governing_cards, actor=actor)
-        else:
-            cards = await run_service(communities.followed, actor=actor)
-        self.items = [self._community_view(c) for c in cards]
-        self.loaded = True
+    has_more: bool = False
+    _cursor: int | None = None
 
     @rx.event
     async def load_welcome(self):
-        await self._load(governing=True)
-        if not self.signed_in:
-            yield rx.redirect("/login")
+        """The communities governing the citizen's home place (at most one per level)."""
+        actor = await self.actor()
+        if not actor.signed_in:
+            self.items, self.loaded, self.has_more = [], True, False
+            return rx.redirect("/login")
+        cards = await run_service(communities.governing_cards, actor=actor)
+        self.items = [self._community_view(c) for c in cards]
+        self.loaded, self.has_more, self._cursor = True, False, None
+        return None
 
     @rx.event
     async def load_following(self):
-        await self._load(governing=False)
-        if not self.signed_in:
-            yield rx.redirect("/login")
+        """The first page of the communities the citizen follows."""
+        actor = await self.actor()
+        if not actor.signed_in:
+            self.items, self.loaded, self.has_more = [], True, False
+            return rx.redirect("/login")
+        await self._fetch_followed(actor, append=False)
+        return None
+
+    @rx.event
+    async def load_more(self):
+        actor = await self.actor()
+        if actor.signed_in and self._cursor is not None and len(self.items) < MAX_ITEMS:
+            await self._fetch_followed(actor, append=True)
+
+    async def _fetch_followed(self, actor, *, append: bool) -> None:
+        page = await run_service(communities.followed, actor=actor,
+                                 after=self._cursor if append else None)
+        cards = [self._community_view(c) for c in page.items]
+        self.items = self.items + cards if append else cards
+        self._cursor = page.next_cursor
+        self.has_more = page.next_cursor is not None
+        self.loaded = True
 
     @rx.event
     async def toggle_follow(self, community_id: int):

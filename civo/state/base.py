@@ -15,6 +15,8 @@ from civo.services import accounts, sessions
 from civo.services.errors import CivoError
 
 SESSION_MAX_AGE = int(sessions.SESSION_LIFETIME.total_seconds())
+# "Load more" stops growing a list in one tab's state past this many rows.
+MAX_ITEMS = 200
 
 
 class AppState(rx.State):
@@ -51,15 +53,14 @@ class AppState(rx.State):
     def _error_text(self, error: CivoError) -> str:
         return self._t(error.message, **error.params)
 
+    async def _identify(self) -> accounts.Identity:
+        if not self.session_token:
+            return accounts.Identity(actor=ANONYMOUS)
+        return await run_service(accounts.identify, token=self.session_token)
+
     async def actor(self) -> Actor:
         """The actor of this tab, from the session row (anonymous when none is valid)."""
-        token = self.session_token
-        if not token:
-            return ANONYMOUS
-        user_id = await run_service(sessions.resolve, token=token)
-        if user_id is None:
-            return ANONYMOUS
-        return await run_service(accounts.actor_for, user_id=user_id)
+        return (await self._identify()).actor
 
     def _resolve_lang(self) -> str:
         return i18n.normalize_locale(self.locale_cookie) or i18n.negotiate(
@@ -68,10 +69,10 @@ class AppState(rx.State):
 
     async def _refresh_identity(self) -> Actor:
         self.lang = self._resolve_lang()
-        actor = await self.actor()
+        identity = await self._identify()
+        actor = identity.actor
         if actor.signed_in:
-            view = await run_service(accounts.account_view, actor=actor)
-            self.signed_in, self.user_name = True, view.full_name
+            self.signed_in, self.user_name = True, identity.display_name
         else:
             self.signed_in, self.user_name = False, ""
             if self.session_token:  # expired, revoked or forged: forget it, and say so

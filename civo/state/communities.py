@@ -11,7 +11,7 @@ from civo.db import run_service
 from civo.models import CommunityKind
 from civo.services import communities
 from civo.services.errors import CivoError
-from civo.state.base import AppState, view
+from civo.state.base import MAX_ITEMS, AppState, view
 
 FOLLOW_PROMPT_QUIET_SECONDS = 3 * 24 * 3600
 KINDS = tuple(k.value for k in CommunityKind)
@@ -44,6 +44,8 @@ class DirectoryState(AppState):
         params = self.router.url.query_parameters
         kind = params.get("kind", "")
         self.kind = kind if kind in KINDS else ""
+        # The search box is empty on a fresh visit: so is the query behind the list.
+        self.query = ""
         await self._fetch(append=False)
 
     @rx.event
@@ -58,7 +60,7 @@ class DirectoryState(AppState):
 
     @rx.event
     async def load_more(self):
-        if self._cursor and len(self.items) < 500:
+        if self._cursor and len(self.items) < MAX_ITEMS:
             await self._fetch(append=True)
 
 

@@ -8,7 +8,7 @@ import reflex as rx
 
 from civo.db import run_service
 from civo.services import projects
-from civo.state.base import AppState, view
+from civo.state.base import MAX_ITEMS, AppState, view
 
 
 class HomeState(AppState):
@@ -33,5 +33,5 @@ class HomeState(AppState):
 
     @rx.event
     async def load_more(self):
-        if self._cursor and len(self.items) < 500:
+        if self._cursor and len(self.items) < MAX_ITEMS:
             await self._fetch(append=True)

@@ -107,6 +107,10 @@ def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness,
         ("reflex___state____state.reflex___state____update_vars_internal_state"
          ".update_vars_internal", {"vars": {token_var: victim_token}}),
         (f"{AccountState.get_full_name()}.load", {}),
+        (f"{DirectoryState.get_full_name()}.set_kind", {"kind": "organisation"}),
     ]))
     assert any(CITIZEN in r for r in control)
+    # Signed in but not a member: the private council stays out of the directory.
+    assert any("Collectif V" in r for r in control)
+    assert not any(council_name in r for r in control)
     engine.dispose()

@@ -22,20 +22,20 @@ def _count(session, model) -> int:
 
 def test_registration_follows_every_government_of_the_home_place(session):
     user_id = make_user(session, home="Paris")
-    followed = communities.followed(session=session, actor=actor(session, user_id))
+    followed = communities.followed(session=session, actor=actor(session, user_id)).items
     assert [c.name for c in followed] == ["Paris", "Île-de-France", "France", "European Union"]
     assert all(c.follower_count == 1 for c in followed)
 
 
 def test_lyon_resident_follows_lyon_region_country_and_union_but_no_organisation(session):
     user_id = make_user(session, home="Lyon")
-    names = [c.name for c in communities.followed(session=session, actor=actor(session, user_id))]
+    names = [c.name for c in communities.followed(session=session, actor=actor(session, user_id)).items]
     assert names == ["Lyon", "Auvergne-Rhône-Alpes", "France", "European Union"]
 
 
 def test_nice_resident_follows_city_and_metropole(session):
     user_id = make_user(session, home="Nice")
-    names = [c.name for c in communities.followed(session=session, actor=actor(session, user_id))]
+    names = [c.name for c in communities.followed(session=session, actor=actor(session, user_id)).items]
     assert names == ["Nice", "Métropole Nice Côte d'Azur", "France", "European Union"]
 
 

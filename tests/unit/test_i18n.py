@@ -55,6 +55,9 @@ def test_gettext_and_plurals():
     assert i18n.ngettext("fr", "{n} follower", "{n} followers", 0) == "0 abonné"
     assert i18n.ngettext("fr", "{n} follower", "{n} followers", 1234) == "1\u202f234 abonnés"
     assert i18n.ngettext("en", "{n} follower", "{n} followers", 1234) == "1,234 followers"
+    # Each catalog's own plural rule: zero is singular in French, plural in German.
+    assert i18n.ngettext("de", "{n} follower", "{n} followers", 0) == "0 Personen folgen"
+    assert i18n.ngettext("de", "{n} follower", "{n} followers", 1) == "1 Person folgt"
     assert i18n.gettext("fr", "Use at least {min} characters for your password.", min=10) \
         .startswith("Utilisez au moins 10")
 

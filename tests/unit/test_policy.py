@@ -31,7 +31,6 @@ ROLES = {
 # rule, target → the roles allowed (every other role is refused)
 MATRIX = [
     ("account.register", None, {"anonymous"}),
-    ("account.sign_in", None, {"anonymous"}),
     ("account.manage_own", None, set(ROLES) - {"anonymous"}),
     ("community.view", LYON, set(ROLES)),
     ("community.view", COUNCIL, {"member", "council_admin", "platform_admin"}),

@@ -14,6 +14,7 @@ from civo.services import sessions
 from civo.state.account import AccountState
 from civo.state.auth import FollowListState, LoginState, RegisterState
 from civo.state.base import AppState
+from civo.state.communities import DirectoryState
 from tests.unit.conftest import community, make_user, place_id
 
 
@@ -104,16 +105,52 @@ async def test_invalid_session_token_gives_a_notice_and_is_forgotten(session, to
     assert "Please sign in again" in state.session_notice
 
 
-async def test_toggle_follow_without_session_changes_nothing(session):
-    user_id = make_user(session)
+async def test_toggle_follow_refuses_anonymous_visitors_with_a_message(session):
+    make_user(session)
     follows = _count(session, Follow)
     state = await _state(FollowListState)
-    paris = community(session, "Paris")
-    # Even with a crafted list in state, the server asks the policy with the real actor.
-    state.items = [{"id": paris.id, "is_following": True}]
-    await _call(state, "toggle_follow", paris.id)
+    lyon = community(session, "Lyon")
+    state.items = [{"id": lyon.id, "is_following": False}]
+    events = await _call(state, "toggle_follow", lyon.id)
+    assert "Please sign in to continue." in str(events)
     assert _count(session, Follow) == follows
-    assert user_id
+
+
+async def test_toggle_follow_cannot_follow_a_private_community_without_access(session):
+    """Even if the list named the private council, the service asks the policy."""
+    user_id = make_user(session)
+    council = community(session, "Conseil de quartier Croix-Rousse")
+    state = await _state(FollowListState)
+    state.session_token = sessions.start(session=session, user_id=user_id)
+    state.items = [{"id": council.id, "is_following": False}]
+    events = await _call(state, "toggle_follow", council.id)
+    assert "not visible to you" in str(events)
+    session.expire_all()
+    assert session.exec(select(Follow).where(Follow.user_id == user_id,
+                                             Follow.community_id == council.id)).first() is None
+
+
+async def test_following_page_loads_more_in_order(session, monkeypatch):
+    from civo.services import communities as communities_service
+
+    user_id = make_user(session)  # follows Paris, Île-de-France, France, European Union
+    monkeypatch.setattr(communities_service, "PAGE_SIZE", 3)
+    state = await _state(FollowListState)
+    state.session_token = sessions.start(session=session, user_id=user_id)
+    await _call(state, "load_following")
+    assert [i["name"] for i in state.items] == ["Paris", "Île-de-France", "France"]
+    assert state.has_more
+    await _call(state, "load_more")
+    assert [i["name"] for i in state.items][-1] == "European Union"
+    assert not state.has_more
+
+
+async def test_directory_visit_starts_with_an_empty_search(session):
+    state = await _state(DirectoryState)
+    await _call(state, "search", "nice")
+    assert {i["name"] for i in state.items} == {"Nice", "Métropole Nice Côte d'Azur"}
+    await _call(state, "load")  # coming back to the page: the search box is empty again
+    assert state.query == "" and len(state.items) == 9
 
 
 async def test_log_out_everywhere_revokes_every_session(session):
