@@ -88,7 +88,8 @@ def register(
     return Registration(user_id=user.id, followed_community_ids=tuple(followed))
 
 
-def _recent_failures(session: Session, email: str, now: datetime) -> int:
+def _recent_attempts(session: Session, email: str, now: datetime) -> int:
+    """Attempts on ``email`` within the window, the current one included."""
     return session.exec(
         select(sa.func.count(LoginAttempt.id)).where(
             LoginAttempt.email == email, LoginAttempt.created_at > now - THROTTLE_WINDOW
@@ -100,15 +101,22 @@ def authenticate(*, session: Session, email: str, password: str,
                  now: datetime | None = None) -> int:
     """Return the user id for a correct email and password.
 
-    After ``MAX_FAILED_LOGINS`` failures within 15 minutes the account refuses every
-    attempt, right or wrong, until the window has passed.
+    Each attempt is recorded *before* the (slow) password check and counted with it, so
+    parallel attempts cannot slip past the limit together. Once ``MAX_FAILED_LOGINS``
+    attempts fall within 15 minutes, every attempt is refused, right or wrong, until the
+    window has passed. A success clears the account's attempts.
     """
     now = now or utcnow()
     try:
         address = normalize_email(email)
     except ValidationError:
         raise ValidationError("Wrong email or password.", field="password") from None
-    if _recent_failures(session, address, now) >= MAX_FAILED_LOGINS:
+    # Attempts older than the window no longer count: drop them as new ones arrive.
+    session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == address,
+                                               LoginAttempt.created_at <= now - THROTTLE_WINDOW))
+    session.add(LoginAttempt(email=address, created_at=now))
+    session.commit()
+    if _recent_attempts(session, address, now) > MAX_FAILED_LOGINS:
         raise Throttled(
             "Too many failed attempts for this account. Try again in {minutes} minutes.",
             field="password", minutes=int(THROTTLE_WINDOW.total_seconds() // 60),
@@ -116,13 +124,7 @@ def authenticate(*, session: Session, email: str, password: str,
     user = session.exec(select(User).where(User.email == address)).first()
     ok = passwords.verify(password or "", user.password_hash if user else passwords.dummy_hash())
     if user is None or not ok:
-        # Failures older than the window no longer count: drop them as new ones arrive.
-        session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == address,
-                                                   LoginAttempt.created_at <= now - THROTTLE_WINDOW))
-        session.add(LoginAttempt(email=address, created_at=now))
-        session.commit()
         raise ValidationError("Wrong email or password.", field="password")
-    # A success clears the failures so a forgetful citizen is not locked out later.
     session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == address))
     session.commit()
     return user.id

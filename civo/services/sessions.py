@@ -24,9 +24,9 @@ def _digest(token: str) -> str:
 def start(*, session: Session, user_id: int, now: datetime | None = None) -> str:
     """Open a 24-hour session for ``user_id`` and return its token (shown once)."""
     now = now or utcnow()
-    # Forget this account's sessions that ended long ago (the table must not grow forever).
-    session.exec(sa.delete(UserSession).where(UserSession.user_id == user_id,
-                                               UserSession.expires_at < now - PRUNE_AFTER))
+    # Forget sessions that ended long ago, anyone's (indexed on expires_at): the table
+    # must not grow forever.
+    session.exec(sa.delete(UserSession).where(UserSession.expires_at < now - PRUNE_AFTER))
     token = secrets.token_urlsafe(32)
     session.add(UserSession(token_hash=_digest(token), user_id=user_id, created_at=now,
                             expires_at=now + SESSION_LIFETIME))

@@ -17,8 +17,9 @@ class AccountState(AppState):
 
     @rx.event
     async def load(self):
-        actor = await self.actor()
+        actor = await self._actor()
         if not actor.signed_in:
+            self._clear()  # never show a previous account's details in this tab
             return rx.redirect("/login")
         details = await run_service(accounts.account_view, actor=actor)
         self.full_name, self.email, self.home_place = (
@@ -28,14 +29,16 @@ class AccountState(AppState):
     @rx.event
     async def log_out_everywhere(self):
         """Revoke every session of this account, on every device."""
-        actor = await self.actor()
+        actor = await self._actor()
         if not actor.signed_in:
             return rx.redirect("/login")
         try:
             await run_service(sessions.end_all_for, actor=actor)
         except CivoError as error:
             return rx.toast.error(self._error_text(error))
-        self.session_token = ""
-        self.signed_in, self.user_name = False, ""
-        self.full_name = self.email = self.home_place = ""
+        self._forget_identity()
+        self._clear()
         return rx.redirect("/login")
+
+    def _clear(self) -> None:
+        self.full_name = self.email = self.home_place = ""

@@ -63,7 +63,7 @@ class RegisterState(AppState):
         self.errors, self.submitting = {}, True
         yield
         try:
-            actor = await self.actor()
+            actor = await self._actor()
             result = await run_service(
                 accounts.register, actor=actor, full_name=self.full_name, email=self.email,
                 password=_text(form, "password"), home_place_id=self.place_id or None,
@@ -95,7 +95,10 @@ class LoginState(AppState):
         try:
             user_id = await run_service(accounts.authenticate, email=self.email,
                                         password=_text(form, "password"))
+            previous = self.session_token
             token = await run_service(sessions.start, user_id=user_id)
+            if previous:  # signing in as someone (else) ends this tab's former session
+                await run_service(sessions.end, token=previous)
         except CivoError as error:
             self.error = self._error_text(error)
             self.submitting = False
@@ -116,7 +119,7 @@ class FollowListState(AppState):
     @rx.event
     async def load_welcome(self):
         """The communities governing the citizen's home place (at most one per level)."""
-        actor = await self.actor()
+        actor = await self._actor()
         if not actor.signed_in:
             self.items, self.loaded, self.has_more = [], True, False
             return rx.redirect("/login")
@@ -128,7 +131,7 @@ class FollowListState(AppState):
     @rx.event
     async def load_following(self):
         """The first page of the communities the citizen follows."""
-        actor = await self.actor()
+        actor = await self._actor()
         if not actor.signed_in:
             self.items, self.loaded, self.has_more = [], True, False
             return rx.redirect("/login")
@@ -137,7 +140,7 @@ class FollowListState(AppState):
 
     @rx.event
     async def load_more(self):
-        actor = await self.actor()
+        actor = await self._actor()
         if actor.signed_in and self._cursor is not None and len(self.items) < MAX_ITEMS:
             await self._fetch_followed(actor, append=True)
 
@@ -157,7 +160,7 @@ class FollowListState(AppState):
             cid = int(community_id)
         except (TypeError, ValueError):
             return
-        actor = await self.actor()
+        actor = await self._actor()
         current = next((i for i in self.items if i["id"] == cid), None)
         if current is None:
             return

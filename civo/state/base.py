@@ -58,9 +58,14 @@ class AppState(rx.State):
             return accounts.Identity(actor=ANONYMOUS)
         return await run_service(accounts.identify, token=self.session_token)
 
-    async def actor(self) -> Actor:
+    async def _actor(self) -> Actor:
         """The actor of this tab, from the session row (anonymous when none is valid)."""
         return (await self._identify()).actor
+
+    def _forget_identity(self) -> None:
+        """This tab is no longer signed in (logout, revoked or invalid session)."""
+        self.session_token = ""
+        self.signed_in, self.user_name = False, ""
 
     def _resolve_lang(self) -> str:
         return i18n.normalize_locale(self.locale_cookie) or i18n.negotiate(
@@ -74,12 +79,11 @@ class AppState(rx.State):
         if actor.signed_in:
             self.signed_in, self.user_name = True, identity.display_name
         else:
-            self.signed_in, self.user_name = False, ""
             if self.session_token:  # expired, revoked or forged: forget it, and say so
-                self.session_token = ""
                 self.session_notice = self._t(
                     "Your session has ended or is no longer valid. Please sign in again."
                 )
+            self._forget_identity()
         return actor
 
     # ---- events -------------------------------------------------------------------
@@ -106,7 +110,7 @@ class AppState(rx.State):
             return
         self.locale_cookie = code
         self.lang = code
-        actor = await self.actor()
+        actor = await self._actor()
         if actor.signed_in:
             await run_service(accounts.set_locale, actor=actor, locale=code)
         # Reload so server-formatted dates, numbers and messages follow the new locale.
@@ -117,8 +121,7 @@ class AppState(rx.State):
         """End this browser's session."""
         if self.session_token:
             await run_service(sessions.end, token=self.session_token)
-        self.session_token = ""
-        self.signed_in, self.user_name = False, ""
+        self._forget_identity()
         return rx.redirect("/")
 
 

@@ -28,7 +28,7 @@ class DirectoryState(AppState):
     _cursor: str | None = None
 
     async def _fetch(self, *, append: bool) -> None:
-        actor = await self.actor()
+        actor = await self._actor()
         page = await run_service(
             communities.directory, actor=actor, kind=self.kind, query=self.query,
             cursor=self._cursor if append else None,
@@ -103,7 +103,7 @@ class CommunityState(AppState):
 
     @rx.event
     async def load(self):
-        actor = await self.actor()
+        actor = await self._actor()
         slug = self.router.page.params.get("slug", "")
         try:
             page = await run_service(communities.page, actor=actor, slug=str(slug)[:140])
@@ -114,8 +114,7 @@ class CommunityState(AppState):
         self.not_found = False
         self._apply(page)
 
-    async def _reload(self) -> None:
-        actor = await self.actor()
+    async def _reload(self, actor) -> None:
         page = await run_service(communities.page, actor=actor, slug=self.community["slug"])
         self._apply(page)
 
@@ -123,19 +122,19 @@ class CommunityState(AppState):
     async def follow(self):
         if not self.community:
             return
-        actor = await self.actor()
+        actor = await self._actor()
         try:
             await run_service(communities.follow, actor=actor, community_id=self.community["id"])
         except CivoError as error:
             yield rx.toast.error(self._error_text(error))
             return
-        await self._reload()
+        await self._reload(actor)
 
     @rx.event
     async def unfollow(self):
         if not self.community:
             return
-        actor = await self.actor()
+        actor = await self._actor()
         try:
             await run_service(communities.unfollow, actor=actor,
                               community_id=self.community["id"])
@@ -144,7 +143,7 @@ class CommunityState(AppState):
             return
         # Having just unfollowed, do not nag straight away.
         self._snooze(self.community["id"])
-        await self._reload()
+        await self._reload(actor)
 
     def _snooze(self, community_id: int) -> None:
         now = time.time()

@@ -18,7 +18,7 @@ class HomeState(AppState):
     _cursor: str | None = None
 
     async def _fetch(self, *, append: bool) -> None:
-        actor = await self.actor()
+        actor = await self._actor()
         page = await run_service(projects.latest, actor=actor, followed_only=actor.signed_in,
                                  cursor=self._cursor if append else None)
         cards = [view(p) for p in page.items]

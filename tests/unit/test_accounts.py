@@ -157,3 +157,64 @@ def test_log_out_everywhere_needs_a_signed_in_actor(session):
 
 def test_common_password_list_is_large():
     assert len(passwords._common_passwords()) > 30_000
+
+
+
+def _worker(args):
+    """One process: its own engine, waits for a common start time, then runs ``job``."""
+    import time
+
+    from sqlmodel import Session
+
+    from civo.db import make_engine
+    from tests.conftest import TEST_DB_URL
+
+    job, start_at, kwargs = args
+    engine = make_engine(TEST_DB_URL)
+    while time.time() < start_at:
+        time.sleep(0.002)
+    with Session(engine, expire_on_commit=False) as s:
+        try:
+            return job(session=s, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what we compare
+            return exc
+        finally:
+            engine.dispose()
+
+
+def _in_parallel(n: int, job, **kwargs):
+    """Run ``job`` in ``n`` separate processes at once (argon2 holds the GIL, so threads
+    would take turns and hide races that several server workers really have)."""
+    import multiprocessing
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
+        start_at = time.time() + 1.5
+        return list(pool.map(_worker, [(job, start_at, kwargs)] * n))
+
+
+def test_parallel_wrong_passwords_cannot_pass_the_throttle(session):
+    make_user(session)
+    outcomes = _in_parallel(16, accounts.authenticate, email="james@example.org",
+                            password="wrong password!")
+    wrong = [o for o in outcomes if isinstance(o, ValidationError)]
+    throttled = [o for o in outcomes if isinstance(o, Throttled)]
+    assert len(wrong) + len(throttled) == len(outcomes), outcomes  # nothing let through
+    assert len(wrong) <= accounts.MAX_FAILED_LOGINS
+    with pytest.raises(Throttled):
+        accounts.authenticate(session=session, email="james@example.org",
+                              password="correct horse battery")
+
+
+def test_two_simultaneous_registrations_with_one_email_make_one_account(session):
+    outcomes = _in_parallel(4, accounts.register, actor=policy.ANONYMOUS, full_name="Twin",
+                            email="twin@example.org", password="correct horse battery",
+                            home_place_id=place_id(session, "Paris"))
+    created = [o for o in outcomes if isinstance(o, accounts.Registration)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(created) == 1 and len(refused) == 3, outcomes
+    assert all(r.field == "email" for r in refused)
+    session.expire_all()
+    assert _count(session, User) == 1
+    assert _count(session, Follow) == 4  # only the winner's follows
