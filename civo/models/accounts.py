@@ -2,10 +2,9 @@
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from civo.models._common import created_at_field, timestamp_field
+from civo.models._common import UTCDateTime, created_at_field, timestamp_field
 
 
 class User(SQLModel, table=True):
@@ -34,7 +33,7 @@ class UserSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     created_at: datetime = created_at_field()
-    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True), nullable=False, index=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
     revoked_at: datetime | None = timestamp_field()
 
 

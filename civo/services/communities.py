@@ -336,10 +336,7 @@ def join_with_code(*, session: Session, actor: policy.Actor, code: str,
     ).first()
     if access is None or access.revoked_at is not None:
         raise ValidationError("This code is not valid.", field="code")
-    expires_at = access.expires_at
-    if expires_at is not None and expires_at.tzinfo is None:  # SQLite returns naive UTC
-        expires_at = expires_at.replace(tzinfo=now.tzinfo)
-    if expires_at is not None and expires_at <= now:
+    if access.expires_at is not None and access.expires_at <= now:
         raise ValidationError("This code has expired.", field="code")
     community = session.get(Community, access.community_id)
     already = session.exec(select(Membership.id).where(

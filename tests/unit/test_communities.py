@@ -127,3 +127,32 @@ def test_community_page_shows_parent_chain_and_projects(session):
 def test_bad_directory_cursor_is_a_clear_error(session):
     with pytest.raises(ValidationError):
         communities.directory(session=session, actor=policy.ANONYMOUS, cursor="garbage")
+
+
+def test_timestamps_are_utc_and_aware_on_every_database(session):
+    """An expiry given in Paris time means the same instant on SQLite and PostgreSQL."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    from civo.models import AccessCode
+
+    council = community(session, "Conseil de quartier Croix-Rousse")
+    admin_id = make_user(session, email="admin@example.org", home="Lyon")
+    session.add(CommunityRole(user_id=admin_id, community_id=council.id))
+    session.commit()
+    paris_time = (utcnow() + timedelta(hours=1)).astimezone(ZoneInfo("Europe/Paris"))
+    code = communities.create_access_code(session=session, actor=actor(session, admin_id),
+                                          community_id=council.id, expires_at=paris_time)
+    session.expire_all()
+    stored = session.exec(select(AccessCode).order_by(AccessCode.id.desc())).first()
+    assert stored.expires_at.tzinfo is not None
+    assert stored.expires_at == paris_time
+    assert stored.expires_at.utcoffset() == timezone.utc.utcoffset(None)
+    citizen = actor(session, make_user(session))
+    # 59 minutes later the code still opens; 61 minutes later it has expired.
+    communities.join_with_code(session=session, actor=citizen, code=code,
+                               now=utcnow() + timedelta(minutes=59))
+    other = actor(session, make_user(session, email="other@example.org"))
+    with pytest.raises(ValidationError, match="expired"):
+        communities.join_with_code(session=session, actor=other, code=code,
+                                   now=utcnow() + timedelta(minutes=61))
