@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+import sqlalchemy as sa
+
 
 def search_key(text: str) -> str:
     """Fold ``text`` for search: no accents, lower case, single spaces."""
@@ -19,3 +21,13 @@ def slugify(text: str) -> str:
 def like_escape(text: str) -> str:
     """Escape LIKE wildcards in user input (used with ``escape='\\\\'``)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def word_prefix_match(column: sa.ColumnElement[str], key: str) -> sa.ColumnElement[bool]:
+    """``column`` (a :func:`search_key` column) has a word starting with ``key`` (folded)."""
+    pattern = like_escape(key)
+    return sa.or_(
+        column.like(f"{pattern}%", escape="\\"),
+        column.like(f"% {pattern}%", escape="\\"),
+        column.like(f"%-{pattern}%", escape="\\"),
+    )

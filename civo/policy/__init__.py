@@ -43,6 +43,7 @@ class CommunityLike(Protocol):
 
     id: int | None
     is_private: bool
+    is_archived: bool
 
 
 # ---- predicates -------------------------------------------------------------------
@@ -71,15 +72,15 @@ def is_community_admin(actor: Actor, community: CommunityLike) -> bool:
 
 
 def can_see_community(actor: Actor, community: CommunityLike) -> bool:
+    """Public communities are open to all; private ones to members and admins; archived
+    ones only to their admins (who may restore them)."""
     if community is None:
         return False
-    if not community.is_private:
+    if actor.signed_in and (actor.is_platform_admin or community.id in actor.admin_of):
         return True
-    return actor.signed_in and (
-        actor.is_platform_admin
-        or community.id in actor.admin_of
-        or community.id in actor.member_of
-    )
+    if community.is_archived:
+        return False
+    return not community.is_private or (actor.signed_in and community.id in actor.member_of)
 
 
 def _all(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bool]:
@@ -126,10 +127,13 @@ def require(actor: Actor, rule: str, target: Any = None) -> None:
 
 
 def visible_communities(actor: Actor, community_table: Any) -> sa.ColumnElement[bool]:
-    """SQL twin of ``community.view`` for lists: public, or private and accessible."""
-    if actor.is_platform_admin:
+    """SQL twin of ``community.view`` for lists (a test keeps the two in agreement)."""
+    if actor.signed_in and actor.is_platform_admin:
         return sa.true()
-    allowed = actor.admin_of | actor.member_of
-    if allowed:
-        return sa.or_(community_table.is_private.is_(False), community_table.id.in_(allowed))
-    return community_table.is_private.is_(False)
+    live = community_table.is_archived.is_(False)
+    clauses = [sa.and_(live, community_table.is_private.is_(False))]
+    if actor.signed_in and actor.member_of:
+        clauses.append(sa.and_(live, community_table.id.in_(actor.member_of)))
+    if actor.signed_in and actor.admin_of:
+        clauses.append(community_table.id.in_(actor.admin_of))
+    return sa.or_(*clauses)

@@ -26,7 +26,7 @@ from civo.models import (
 from civo.models._common import utcnow
 from civo.services import places
 from civo.services.errors import NotFound, ValidationError
-from civo.text import like_escape, search_key
+from civo.text import search_key, word_prefix_match
 
 PAGE_SIZE = 20
 
@@ -154,18 +154,13 @@ def directory(
     """One page of the communities the actor may see, by name (keyset pagination)."""
     limit = max(1, min(limit, 50))
     stmt = select(Community).where(
-        policy.visible_communities(actor, Community), Community.is_archived.is_(False)
+        policy.visible_communities(actor, Community)
     )
     if kind:
         stmt = stmt.where(Community.kind == kind)
     key = search_key(query)[:100]
     if key:
-        pattern = like_escape(key)
-        stmt = stmt.where(sa.or_(
-            Community.search_name.like(f"{pattern}%", escape="\\"),
-            Community.search_name.like(f"% {pattern}%", escape="\\"),
-            Community.search_name.like(f"%-{pattern}%", escape="\\"),
-        ))
+        stmt = stmt.where(word_prefix_match(Community.search_name, key))
     if cursor:
         name, _, raw_id = cursor.rpartition("\x1f")
         if not raw_id.isdigit():
@@ -181,11 +176,7 @@ def directory(
 
 def _visible(session: Session, actor: policy.Actor, community: Community | None) -> Community:
     # A private community the actor may not see does not exist for them.
-    if (
-        community is None
-        or not policy.can(actor, "community.view", community)
-        or (community.is_archived and not policy.can(actor, "community.edit", community))
-    ):
+    if community is None or not policy.can(actor, "community.view", community):
         raise NotFound("This community does not exist or is not visible to you.")
     return community
 
@@ -313,6 +304,8 @@ def create_access_code(
     if community is None:
         raise NotFound("This community does not exist or is not visible to you.")
     policy.require(actor, "community.manage_codes", community)
+    if not community.is_private or community.is_archived:
+        raise ValidationError("Access codes are only for active private communities.")
     if max_uses is not None and max_uses < 1:
         raise ValidationError("The number of uses must be at least 1.", field="max_uses")
     if expires_at is not None and expires_at <= utcnow():
@@ -339,6 +332,8 @@ def join_with_code(*, session: Session, actor: policy.Actor, code: str,
     if access.expires_at is not None and access.expires_at <= now:
         raise ValidationError("This code has expired.", field="code")
     community = session.get(Community, access.community_id)
+    if community is None or community.is_archived:
+        raise ValidationError("This code is not valid.", field="code")
     already = session.exec(select(Membership.id).where(
         Membership.user_id == actor.user_id, Membership.community_id == community.id)).first()
     if already is None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from civo.models import Place
-from civo.text import like_escape, search_key
+from civo.text import like_escape, search_key, word_prefix_match
 
 MAX_DEPTH = 8
 
@@ -25,47 +25,62 @@ class PlaceOption:
 
 def ancestors(session: Session, place_id: int) -> list[Place]:
     """The place and every enclosing place, narrowest first."""
-    chain: list[Place] = []
-    current = session.get(Place, place_id)
-    while current is not None and len(chain) < MAX_DEPTH:
-        chain.append(current)
-        current = session.get(Place, current.parent_id) if current.parent_id else None
-    return chain
+    return _chains(session, [place_id]).get(place_id, [])
+
+
+def _chains(session: Session, place_ids: list[int]) -> dict[int, list[Place]]:
+    """Ancestor chains of several places, one query per tree level (not per place)."""
+    known: dict[int, Place] = {}
+    wanted = set(place_ids)
+    for _ in range(MAX_DEPTH):
+        wanted -= known.keys()
+        if not wanted:
+            break
+        for place in session.exec(select(Place).where(Place.id.in_(wanted))).all():
+            known[place.id] = place
+        wanted = {p.parent_id for p in known.values() if p.parent_id and p.parent_id not in known}
+    chains: dict[int, list[Place]] = {}
+    for pid in place_ids:
+        chain, current = [], known.get(pid)
+        while current is not None and len(chain) < MAX_DEPTH:
+            chain.append(current)
+            current = known.get(current.parent_id) if current.parent_id else None
+        if chain:
+            chains[pid] = chain
+    return chains
+
+
+def _option(chain: list[Place]) -> PlaceOption:
+    place = chain[0]
+    return PlaceOption(id=place.id, name=place.name, kind=place.kind,
+                       context=", ".join(p.name for p in chain[1:]))
 
 
 def option_for(session: Session, place_id: int) -> PlaceOption | None:
     """The form choice for one place, or None if it does not exist."""
     chain = ancestors(session, place_id)
-    if not chain:
-        return None
-    place = chain[0]
-    return PlaceOption(
-        id=place.id, name=place.name, kind=place.kind,
-        context=", ".join(p.name for p in chain[1:]),
-    )
+    return _option(chain) if chain else None
 
 
 def search(session: Session, query: str, *, limit: int = 8) -> list[PlaceOption]:
-    """Places whose name (or a word of it) starts with ``query``, accent-insensitive."""
-    key = search_key(query)
+    """Places with a word starting with ``query`` (accent- and case-insensitive).
+
+    Exact names first, then names that start with the query, then the shortest names.
+    """
+    key = search_key(query)[:80]
     if not key:
         return []
-    pattern = like_escape(key)
-    rows = session.exec(
+    ids = session.exec(
         select(Place.id)
-        .where(
-            sa.or_(
-                Place.search_name.like(f"{pattern}%", escape="\\"),
-                Place.search_name.like(f"% {pattern}%", escape="\\"),
-                Place.search_name.like(f"%-{pattern}%", escape="\\"),
-            )
-        )
-        # Exact and prefix matches first, then the narrowest places (cities) first.
+        .where(word_prefix_match(Place.search_name, key))
         .order_by(
-            sa.case((Place.search_name == key, 0), else_=1),
+            sa.case((Place.search_name == key, 0),
+                    (Place.search_name.like(f"{like_escape(key)}%", escape="\\"), 1),
+                    else_=2),
             sa.func.length(Place.search_name),
             Place.id,
         )
         .limit(limit)
     ).all()
-    return [opt for pid in rows if (opt := option_for(session, pid)) is not None]
+    chains = _chains(session, list(ids))
+    return [_option(chains[pid]) for pid in ids if pid in chains]

@@ -40,8 +40,7 @@ def latest(
     stmt = (
         select(Project, Community.name, Community.slug)
         .join(Community, Community.id == Project.community_id)
-        .where(Project.published_at.is_not(None), Community.is_archived.is_(False),
-               policy.visible_communities(actor, Community))
+        .where(Project.published_at.is_not(None), policy.visible_communities(actor, Community))
     )
     if followed_only:
         policy.require(actor, "account.manage_own")

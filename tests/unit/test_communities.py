@@ -89,6 +89,22 @@ def test_wrong_expired_and_used_up_codes_are_refused(session):
     communities.join_with_code(session=session, actor=citizen, code=once)
     with pytest.raises(ValidationError, match="used up"):
         communities.join_with_code(session=session, actor=second, code=once)
+    # Codes are for private communities; an archived one's codes stop working.
+    lyon_admin = actor(session, make_user(session, email="ly@example.org", home="Lyon"))
+    session.add(CommunityRole(user_id=lyon_admin.user_id, community_id=lyon.id))
+    session.commit()
+    with pytest.raises(ValidationError, match="only for active private"):
+        communities.create_access_code(session=session, actor=actor(session, lyon_admin.user_id),
+                                       community_id=lyon.id)
+    spare = communities.create_access_code(session=session, actor=admin, community_id=council.id)
+    council.is_archived = True
+    session.add(council)
+    session.commit()
+    with pytest.raises(ValidationError, match="not valid"):
+        communities.join_with_code(session=session, actor=second, code=spare)
+    council.is_archived = False
+    session.add(council)
+    session.commit()
     # Only admins of the community create codes.
     with pytest.raises(PermissionDenied):
         communities.create_access_code(session=session, actor=citizen, community_id=council.id)

@@ -14,9 +14,11 @@ from civo.policy import Actor
 class C:
     id: int
     is_private: bool = False
+    is_archived: bool = False
 
 
 LYON, NICE, COUNCIL = C(1), C(2), C(3, is_private=True)
+OLD_LYON, OLD_COUNCIL = C(1, is_archived=True), C(3, is_private=True, is_archived=True)
 
 ROLES = {
     "anonymous": policy.ANONYMOUS,
@@ -34,6 +36,9 @@ MATRIX = [
     ("account.manage_own", None, set(ROLES) - {"anonymous"}),
     ("community.view", LYON, set(ROLES)),
     ("community.view", COUNCIL, {"member", "council_admin", "platform_admin"}),
+    # Archived: only its admins still see it (members and the public do not).
+    ("community.view", OLD_LYON, {"lyon_admin", "platform_admin"}),
+    ("community.view", OLD_COUNCIL, {"council_admin", "platform_admin"}),
     ("community.follow", LYON, set(ROLES) - {"anonymous"}),
     ("community.follow", COUNCIL, {"member", "council_admin", "platform_admin"}),
     ("community.join_with_code", None, set(ROLES) - {"anonymous"}),
@@ -52,7 +57,8 @@ MATRIX = [
 
 
 @pytest.mark.parametrize(("rule", "target", "allowed"), MATRIX,
-                         ids=[f"{r}-{getattr(t, 'id', '-')}" for r, t, _ in MATRIX])
+                         ids=[f"{r}-{getattr(t, 'id', '-')}{'-archived' if getattr(t, 'is_archived', 0) else ''}"
+                              for r, t, _ in MATRIX])
 @pytest.mark.parametrize("role", list(ROLES))
 def test_rule_matrix(rule, target, allowed, role):
     expected = role in allowed
@@ -71,3 +77,35 @@ def test_every_rule_is_in_the_matrix():
 def test_unknown_rules_are_refused_loudly():
     with pytest.raises(KeyError):
         policy.can(ROLES["platform_admin"], "no.such.rule")
+
+
+def test_sql_visibility_agrees_with_the_rule_for_every_role(session):
+    """``visible_communities`` (lists) and ``community.view`` (one item) never disagree."""
+    import sqlalchemy as sa
+    from sqlmodel import select
+
+    from civo.models import Community
+
+    rows = session.exec(select(Community).order_by(Community.id)).all()
+    lyon, council = (next(c for c in rows if c.slug == s) for s in
+                     ("lyon", "conseil-de-quartier-croix-rousse"))
+    nice = next(c for c in rows if c.slug == "nice")
+    nice.is_archived = True  # an archived public community
+    session.add(nice)
+    session.commit()
+    roles = {
+        "anonymous": policy.ANONYMOUS,
+        "citizen": Actor(user_id=10),
+        "member": Actor(user_id=11, member_of=frozenset({council.id, nice.id})),
+        "lyon_admin": Actor(user_id=12, admin_of=frozenset({lyon.id})),
+        "nice_admin": Actor(user_id=13, admin_of=frozenset({nice.id})),
+        "council_admin": Actor(user_id=14, admin_of=frozenset({council.id})),
+        "platform_admin": Actor(user_id=15, is_platform_admin=True),
+    }
+    for name, who in roles.items():
+        by_rule = {c.id for c in rows if policy.can(who, "community.view", c)}
+        by_sql = set(session.exec(select(Community.id).where(
+            policy.visible_communities(who, Community))).all())
+        assert by_sql == by_rule, name
+    assert nice.id not in {c.id for c in rows if policy.can(roles["member"], "community.view", c)}
+    assert session.exec(select(sa.func.count()).select_from(Community)).one() == len(rows)
