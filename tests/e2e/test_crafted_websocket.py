@@ -35,7 +35,12 @@ def _snapshot(engine) -> tuple:
         )
 
 
-async def _attack(backend_url: str, events: list[tuple[str, dict]]) -> list[str]:
+def _on_page(slug: str) -> dict:
+    """Router data of a community page (Reflex reads route params from ``query``)."""
+    return {"pathname": f"/c/{slug}", "query": {"slug": slug}}
+
+
+async def _attack(backend_url: str, events: list[tuple]) -> list[str]:
     """Send events over a raw Socket.IO connection; return every message received."""
     received: list[str] = []
     client = socketio.AsyncClient()
@@ -43,10 +48,10 @@ async def _attack(backend_url: str, events: list[tuple[str, dict]]) -> list[str]
     await client.connect(f"{backend_url}?token={uuid.uuid4()}", namespaces=["/_event"],
                          socketio_path="/_event", transports=["websocket"])
     try:
-        for name, payload in events:
+        for name, payload, *router in events:
+            router_data = router[0] if router else {"pathname": "/account", "query": {}}
             await client.emit("event", {"name": name, "payload": payload,
-                                        "router_data": {"pathname": "/account", "query": {}}},
-                              namespace="/_event")
+                                        "router_data": router_data}, namespace="/_event")
             await asyncio.sleep(0.4)
         await asyncio.sleep(1.0)
     finally:
@@ -69,6 +74,7 @@ def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness,
         paris = s.exec(select(Community).where(Community.slug == "paris")).one()
         council = s.exec(select(Community).where(Community.is_private.is_(True))).first()
         citizen_id, citizen_name, council_name = citizen.id, citizen.full_name, council.name
+        council_id, council_slug = council.id, council.slug
     before = _snapshot(engine)
 
     token_var = f"{AppState.get_full_name()}.session_token"
@@ -77,7 +83,9 @@ def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness,
         (f"{AccountState.get_full_name()}.log_out_everywhere", {}),
         (f"{FollowListState.get_full_name()}.load_following", {}),
         (f"{FollowListState.get_full_name()}.toggle_follow", {"community_id": paris.id}),
-        (f"{CommunityState.get_full_name()}.follow", {}),
+        # Open a public community page, then follow: the service must refuse.
+        (f"{CommunityState.get_full_name()}.load", {}, _on_page("lyon")),
+        (f"{CommunityState.get_full_name()}.follow", {}, _on_page("lyon")),
         (f"{DirectoryState.get_full_name()}.set_kind", {"kind": "organisation"}),
         (f"{RegisterState.get_full_name()}.choose_place", {"place_id": "1 OR 1=1"}),
     ]
@@ -92,6 +100,8 @@ def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness,
     assert received, "the backend answered nothing: the crafted client did not reach it"
     # The handlers did run: the public directory answer came back...
     assert any("Collectif V" in r for r in received)
+    # ...and the follow reached the service, which refused it (not a silent no-op).
+    assert any("Please sign in to continue." in r for r in received)
     assert _snapshot(engine) == before
     everything = "\n".join(received)
     for secret in (CITIZEN, "$argon2", victim_token, "password_hash", citizen_name,
@@ -108,9 +118,15 @@ def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness,
          ".update_vars_internal", {"vars": {token_var: victim_token}}),
         (f"{AccountState.get_full_name()}.load", {}),
         (f"{DirectoryState.get_full_name()}.set_kind", {"kind": "organisation"}),
+        # Signed in but not a member: the private council cannot be opened or followed.
+        (f"{CommunityState.get_full_name()}.load", {}, _on_page(council_slug)),
+        (f"{CommunityState.get_full_name()}.follow", {}, _on_page(council_slug)),
     ]))
     assert any(CITIZEN in r for r in control)
     # Signed in but not a member: the private council stays out of the directory.
     assert any("Collectif V" in r for r in control)
     assert not any(council_name in r for r in control)
+    with Session(engine) as s:
+        assert s.exec(select(Follow).where(Follow.user_id == citizen_id,
+                                           Follow.community_id == council_id)).first() is None
     engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -132,8 +133,10 @@ def test_session_lifecycle_expiry_logout_and_logout_everywhere(session):
     now = utcnow()
     token = sessions.start(session=session, user_id=user_id, now=now)
     other = sessions.start(session=session, user_id=user_id, now=now)
-    row = session.exec(select(UserSession).where(UserSession.user_id == user_id)).first()
-    assert token not in row.token_hash  # only a digest is stored
+    # Only the SHA-256 of the token is stored, nowhere the token itself.
+    digests = set(session.exec(select(UserSession.token_hash)
+                               .where(UserSession.user_id == user_id)).all())
+    assert digests == {hashlib.sha256(t.encode()).hexdigest() for t in (token, other)}
     assert sessions.resolve(session=session, token=token) == user_id
     # Expires after 24 hours.
     assert sessions.resolve(session=session, token=token,

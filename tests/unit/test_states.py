@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from datetime import timedelta
 
 import pytest
 import reflex as rx
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from civo.models import Follow, User
+from civo.models._common import utcnow
 from civo.services import sessions
 from civo.state.account import AccountState
 from civo.state.auth import FollowListState, LoginState, RegisterState
@@ -91,11 +93,13 @@ async def test_wrong_password_message(session):
     assert state.session_token == ""
 
 
-@pytest.mark.parametrize("token", ["forged-token", "expired"])
+@pytest.mark.parametrize("token", ["forged-token", "expired", "revoked"])
 async def test_invalid_session_token_gives_a_notice_and_is_forgotten(session, token):
-    if token == "expired":
-        user_id = make_user(session)
-        token = sessions.start(session=session, user_id=user_id)
+    if token == "expired":  # started 25 hours ago: past its 24-hour lifetime
+        token = sessions.start(session=session, user_id=make_user(session),
+                               now=utcnow() - timedelta(hours=25))
+    elif token == "revoked":
+        token = sessions.start(session=session, user_id=make_user(session))
         sessions.end(session=session, token=token)
     state = await _state(AppState)
     state.session_token = token
