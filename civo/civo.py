@@ -3,7 +3,9 @@
 import reflex as rx
 
 import civo.models  # noqa: F401  (tables registered for Alembic)
+from civo.components.i18n import t
 from civo.pages import ROUTES
+from civo.state.base import AppState
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -11,4 +13,9 @@ app = rx.App(
 )
 
 for route in ROUTES:
-    app.add_page(route.component, route=route.path, title=route.title, on_load=route.on_load)
+    app.add_page(
+        route.component,
+        route=route.path,
+        title=t(route.title) + " · Civo",
+        on_load=[AppState.init_page, *([route.on_load] if route.on_load else [])],
+    )

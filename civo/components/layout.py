@@ -19,6 +19,12 @@ NAV_ITEMS = (
 )
 
 
+def link_button(label: rx.Var | str, href: str, *, id_: str | None = None,
+                **props) -> rx.Component:
+    """A link styled as a button: one focusable element, announced as a link."""
+    return rx.button(rx.el.a(label, href=href, id=id_), as_child=True, **props)
+
+
 def skip_link() -> rx.Component:
     # The router would swallow a plain "#main" jump: move focus ourselves, in the browser.
     return rx.el.a(
@@ -55,14 +61,14 @@ def color_mode_button() -> rx.Component:
     )
 
 
-def language_picker() -> rx.Component:
+def language_picker(id_: str = "language-picker") -> rx.Component:
     return rx.el.label(
         rx.el.span(t("Language"), class_name="visually-hidden"),
         rx.el.select(
             *[rx.el.option(name, value=code, lang=code) for code, name in LOCALE_NAMES.items()],
             value=AppState.lang,
             on_change=AppState.set_language,
-            id="language-picker",
+            id=id_,
             class_name="language-picker",
         ),
     )
@@ -89,8 +95,7 @@ def account_menu() -> rx.Component:
         ),
         rx.hstack(
             rx.link(t("Sign in"), href="/login", high_contrast=True, id="nav-login"),
-            rx.link(rx.button(t("Register"), high_contrast=True, tab_index=-1), href="/register",
-                    id="nav-register"),
+            link_button(t("Register"), "/register", id_="nav-register", high_contrast=True),
             spacing="3", align="center",
         ),
     )

@@ -8,35 +8,41 @@ from typing import Any
 
 import reflex as rx
 
+from civo.i18n import N_
 from civo.pages.account import account_page, map_page, notifications_page
 from civo.pages.auth import following_page, login_page, register_page, welcome_page
 from civo.pages.communities import community_page, directory_page
 from civo.pages.home import home_page
 from civo.state.account import AccountState
 from civo.state.auth import FollowListState
-from civo.state.base import AppState
 from civo.state.communities import CommunityState, DirectoryState
 from civo.state.home import HomeState
 
 
 @dataclass(frozen=True)
 class Route:
+    """A page: its path, component, title (a msgid) and its own load event, if any.
+
+    Every page also runs ``AppState.init_page`` first (locale, identity): ``civo.civo``
+    adds it, so it is not repeated here.
+    """
+
     path: str
     component: Callable[[], rx.Component]
     title: str
-    on_load: Any
+    on_load: Any = None
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("/", home_page, "Civo", [AppState.init_page, HomeState.load]),
-    Route("/communities", directory_page, "Communities · Civo", [AppState.init_page, DirectoryState.load]),
-    Route("/c/[slug]", community_page, "Community · Civo", [AppState.init_page, CommunityState.load]),
-    Route("/register", register_page, "Create an account · Civo", AppState.init_page),
-    Route("/login", login_page, "Sign in · Civo", AppState.init_page),
-    Route("/welcome", welcome_page, "Welcome · Civo", [AppState.init_page, FollowListState.load_welcome]),
-    Route("/following", following_page, "Communities you follow · Civo",
-          [AppState.init_page, FollowListState.load_following]),
-    Route("/account", account_page, "My account · Civo", [AppState.init_page, AccountState.load]),
-    Route("/map", map_page, "Map · Civo", AppState.init_page),
-    Route("/notifications", notifications_page, "Notifications · Civo", AppState.init_page),
+    Route("/", home_page, N_("Home"), HomeState.load),
+    Route("/communities", directory_page, N_("Communities"), DirectoryState.load),
+    Route("/c/[slug]", community_page, N_("Community"), CommunityState.load),
+    Route("/register", register_page, N_("Create an account")),
+    Route("/login", login_page, N_("Sign in")),
+    Route("/welcome", welcome_page, N_("Welcome"), FollowListState.load_welcome),
+    Route("/following", following_page, N_("Communities you follow"),
+          FollowListState.load_following),
+    Route("/account", account_page, N_("My account"), AccountState.load),
+    Route("/map", map_page, N_("Map")),
+    Route("/notifications", notifications_page, N_("Notifications")),
 )

@@ -19,7 +19,7 @@ def account_page() -> rx.Component:
         ),
         rx.heading(t("Language"), as_="h2", size="5"),
         rx.text(t("Choose the language of Civo. We remember it in a cookie for six months.")),
-        language_picker(),
+        language_picker("account-language"),
         rx.heading(t("Sessions"), as_="h2", size="5"),
         rx.text(t("Signed in on a shared or lost device? End every session of this account.")),
         rx.button(t("Log out everywhere"), color_scheme="red", variant="soft", high_contrast=True,

@@ -6,7 +6,7 @@ import reflex as rx
 
 from civo.components.forms import field, form_error
 from civo.components.i18n import t
-from civo.components.layout import page_shell
+from civo.components.layout import link_button, page_shell
 from civo.i18n import N_
 from civo.state.auth import FollowListState, LoginState, RegisterState
 
@@ -22,7 +22,8 @@ def place_chooser() -> rx.Component:
             rx.hstack(
                 rx.badge(RegisterState.place_label, size="3", id="chosen-place"),
                 rx.button(t("Change"), type="button", variant="soft", size="1",
-                          on_click=RegisterState.clear_place),
+                          on_click=RegisterState.clear_place, id="change-place",
+                          aria_label=t("Change home place")),
                 align="center",
             ),
             rx.vstack(
@@ -51,6 +52,8 @@ def place_chooser() -> rx.Component:
                 width="100%", align="stretch", spacing="1",
             ),
         ),
+        rx.el.p(RegisterState.place_status, role="status", class_name="visually-hidden",
+                id="place-status"),
         rx.cond(RegisterState.errors["home_place"],
                 rx.text(RegisterState.errors["home_place"], id="field-home_place-error",
                         role="alert", class_name="field-error", size="2")),
@@ -127,7 +130,6 @@ def follow_row(item: rx.Var) -> rx.Component:
                     on_click=FollowListState.toggle_follow(item["id"]),
                     aria_label=rx.cond(item["is_following"], t("Unfollow"), t("Follow"))
                     + " " + item["name"].to(str),
-                    aria_pressed=item["is_following"].to(str),
                 ),
                 align="center", wrap="wrap", spacing="3",
             ),
@@ -147,7 +149,7 @@ def welcome_page() -> rx.Component:
                   "Their new consultations will appear in your feed. You can unfollow any of "
                   "them.")),
         follow_list(),
-        rx.link(rx.button(t("Go to my feed"), size="3", tab_index=-1), href="/"),
+        link_button(t("Go to my feed"), "/", size="3", width="fit-content"),
         heading=t("Welcome to Civo"),
     )
 

@@ -95,8 +95,12 @@ def community_body() -> rx.Component:
             CommunityState.signed_in,
             rx.cond(
                 c["is_following"],
-                rx.button(t("Following"), " ✓", variant="soft", on_click=CommunityState.unfollow,
-                          aria_label=t("Unfollow"), id="unfollow-button"),
+                rx.hstack(
+                    rx.badge("✓ ", t("Following"), size="2", high_contrast=True),
+                    rx.button(t("Unfollow"), variant="soft", on_click=CommunityState.unfollow,
+                              id="unfollow-button"),
+                    align="center", spacing="3",
+                ),
                 rx.cond(CommunityState.can_follow,
                         rx.button(t("Follow"), on_click=CommunityState.follow,
                                   id="follow-button")),

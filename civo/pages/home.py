@@ -6,7 +6,7 @@ import reflex as rx
 
 from civo.components.cards import project_card
 from civo.components.i18n import t
-from civo.components.layout import page_shell
+from civo.components.layout import link_button, page_shell
 from civo.state.home import HomeState
 
 
@@ -19,10 +19,9 @@ def intro() -> rx.Component:
                       "organisations, all in one place. See when decision makers read you, and "
                       "when your input shapes a decision.")),
             rx.hstack(
-                rx.link(rx.button(t("Create an account"), size="3", tab_index=-1),
-                        href="/register"),
-                rx.link(rx.button(t("Browse communities"), size="3", variant="soft",
-                                  high_contrast=True, tab_index=-1), href="/communities"),
+                link_button(t("Create an account"), "/register", size="3"),
+                link_button(t("Browse communities"), "/communities", size="3", variant="soft",
+                            high_contrast=True),
                 spacing="3", wrap="wrap",
             ),
             spacing="3",

@@ -42,6 +42,8 @@ def test_public_pages_have_no_serious_violations(page: Page, base_url: str, mode
         page.wait_for_timeout(300)  # let lists render after the load event
         if found := serious_violations(page):
             problems[path] = found
+        # One focusable element per control: no button inside a link or link inside a button.
+        assert page.locator("a button, button a").count() == 0, path
     assert problems == {}, json.dumps(problems, indent=1)
 
 
@@ -56,6 +58,8 @@ def test_signed_in_pages_have_no_serious_violations(page: Page, base_url: str, m
         page.wait_for_timeout(300)
         if found := serious_violations(page):
             problems[path] = found
+        ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+        assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
     assert problems == {}, json.dumps(problems, indent=1)
 
 

@@ -20,6 +20,7 @@ def register(page: Page, base_url: str, *, email: str, name: str = "James Martin
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Home place").fill(place)
+    expect(page.locator("#place-status")).to_contain_text("found")  # announced, not just drawn
     page.locator("#place-results").get_by_role("button").filter(has_text=place).first.click()
     expect(page.locator("#chosen-place")).to_contain_text(place)
     page.get_by_role("button", name="Create my account").click()
@@ -65,6 +66,7 @@ def test_register_follow_logout_login_and_french(page: Page, base_url: str):
     page.reload()
     expect(page.locator("main h1")).to_have_text("Communautés que vous suivez")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page).to_have_title("Communautés que vous suivez · Civo")
     cookie = next(c for c in page.context.cookies() if c["name"] == "locale")
     assert cookie["value"] == "fr"
 

@@ -68,3 +68,12 @@ def test_dates_and_numbers_follow_the_locale():
     assert i18n.format_date(day, "fr") == "22 novembre 2026"
     assert i18n.format_date(day, "de") == "22. November 2026"
     assert i18n.format_number(1234.5, "de") == "1.234,5"
+
+
+def test_routes_are_unique_and_their_titles_translated():
+    from civo.pages import ROUTES
+
+    paths = [r.path for r in ROUTES]
+    assert len(paths) == len(set(paths))
+    for route in ROUTES:
+        assert i18n.gettext("fr", route.title) != route.title or route.title == "Notifications"
