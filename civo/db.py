@@ -77,3 +77,43 @@ async def run_service(func: Callable[..., T], /, **kwargs: Any) -> T:
     argon2 hash) works.
     """
     return await asyncio.to_thread(_call_with_session, func, kwargs)
+
+
+def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
+    """INSERT a row unless it collides with a unique key; True when a row was inserted.
+
+    One statement (``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL), so two tabs or
+    two workers doing the same thing at once leave exactly one row.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - Civo supports SQLite and PostgreSQL
+        raise RuntimeError(f"unsupported database {dialect}")
+    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    return result.rowcount == 1
+
+
+def retrying(session: Session, work: Callable[[], T], *, attempts: int = 8) -> T:
+    """Run ``work`` (which commits) again when a concurrent writer got there first.
+
+    Covers a unique-key collision, a conditional UPDATE that matched nothing (``Conflict``),
+    and SQLite's "database is locked" when two write transactions race to upgrade.
+    """
+    import time
+
+    for attempt in range(attempts):
+        try:
+            return work()
+        except (sa.exc.IntegrityError, sa.exc.OperationalError, Conflict):
+            session.rollback()
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+class Conflict(Exception):
+    """A conditional write lost a race; the caller retries with fresh data."""

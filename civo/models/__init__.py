@@ -11,9 +11,29 @@ from civo.models.communities import (
     Membership,
 )
 from civo.models.places import Place, PlaceKind
-from civo.models.projects import Project, ProjectStatus
+from civo.models.participation import (
+    Comment,
+    Emoji,
+    Favourite,
+    ImpactEvent,
+    ImpactKind,
+    Item,
+    ItemRead,
+    Reaction,
+)
+from civo.models.projects import Phase, PhaseStatus, Project, ProjectStatus
 
 __all__ = [
+    "Comment",
+    "Emoji",
+    "Favourite",
+    "ImpactEvent",
+    "ImpactKind",
+    "Item",
+    "ItemRead",
+    "Phase",
+    "PhaseStatus",
+    "Reaction",
     "GOVERNING_KINDS",
     "AccessCode",
     "Community",
@@ -29,3 +49,7 @@ __all__ = [
     "User",
     "UserSession",
 ]
+
+# Participation modules keep their tables beside their code; importing the registry
+# registers them with SQLModel's metadata (so Alembic sees them too).
+import civo.modules  # noqa: E402,F401

@@ -21,6 +21,8 @@ class User(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=8)
     is_platform_admin: bool = Field(default=False)
     is_moderator: bool = Field(default=False)
+    # "Mark all read" in the feed: items created up to here count as read.
+    feed_read_before: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()
 
 

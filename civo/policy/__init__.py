@@ -83,6 +83,50 @@ def can_see_community(actor: Actor, community: CommunityLike) -> bool:
     return not community.is_private or (actor.signed_in and community.id in actor.member_of)
 
 
+class PlaceInProject(Protocol):
+    """Where a participation action happens: community, project, phase (and author)."""
+
+    community: CommunityLike
+    project: Any
+    phase: Any
+    author_id: int | None
+
+
+def can_view_project(actor: Actor, where: PlaceInProject) -> bool:
+    """A project is public once published, inside a community the actor may see."""
+    if where is None or not can_see_community(actor, where.community):
+        return False
+    return where.project.published_at is not None or is_community_admin(actor, where.community)
+
+
+def phase_is_open(_actor: Actor, where: PlaceInProject) -> bool:
+    return where.phase.status == "open" and where.project.status == "open"
+
+
+def module_allows(feature: str) -> Callable[[Actor, Any], bool]:
+    """The phase's module offers ``feature`` (registry), so rules never name a module."""
+
+    def predicate(_actor: Actor, where: PlaceInProject) -> bool:
+        from civo.modules import MODULES
+
+        spec = MODULES.get(where.phase.module_key)
+        return spec is not None and spec.allows(feature)
+
+    return predicate
+
+
+def is_author(actor: Actor, where: PlaceInProject) -> bool:
+    return actor.signed_in and where.author_id is not None and where.author_id == actor.user_id
+
+
+def is_project_admin(actor: Actor, where: PlaceInProject) -> bool:
+    return is_community_admin(actor, where.community)
+
+
+def _any(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bool]:
+    return lambda actor, target: any(p(actor, target) for p in predicates)
+
+
 def _all(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bool]:
     return lambda actor, target: all(p(actor, target) for p in predicates)
 
@@ -104,6 +148,19 @@ RULES: dict[str, Callable[[Actor, Any], bool]] = {
     "community.view_admin_stats": is_community_admin,
     # projects
     "project.create": is_community_admin,
+    "project.view": can_view_project,
+    # participation (target: a PlaceInProject)
+    "item.view": can_view_project,
+    "item.contribute": _all(is_signed_in, can_view_project, phase_is_open,
+                            module_allows("contribute")),
+    "item.comment": _all(is_signed_in, can_view_project, phase_is_open, module_allows("comment")),
+    "item.react": _all(is_signed_in, can_view_project, phase_is_open, module_allows("react")),
+    "item.support": _all(is_signed_in, can_view_project, phase_is_open, module_allows("support")),
+    "item.favourite": _all(is_signed_in, can_view_project),
+    "item.edit": _all(is_author, can_view_project),
+    "item.delete": _all(can_view_project, _any(is_author, is_moderator)),
+    "item.set_status": _all(can_view_project, is_project_admin),
+    "feed.personal": is_signed_in,
     # platform
     "moderation.review": is_moderator,
     "platform.manage": is_platform_admin,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from civo.models import AccessCode, Community, CommunityRole, Place, Project, User
+from civo.models import AccessCode, Community, CommunityRole, Phase, Place, Project, User
 from civo.models._common import utcnow
 from civo.services import communities, passwords
 from civo.text import search_key, slugify
@@ -58,14 +58,45 @@ COMMUNITIES: tuple[tuple[str, str, str, str | None, bool, str], ...] = (
      "The Croix-Rousse neighbourhood council: residents join with an access code."),
 )
 
-# (community, title, summary, status)
-PROJECTS: tuple[tuple[str, str, str, str], ...] = (
+# (community, title, summary, status, purpose, expected outcome, phases)
+# phases: (title, module key, status, settings)
+PROJECTS: tuple[tuple[str, str, str, str, str, str, tuple[tuple[str, str, str, dict], ...]],
+                ...] = (
     ("Lyon", "School extracurricular timings",
-     "Help restructure the timings of schools' extracurricular activities.", "open"),
+     "Help restructure the timings of schools' extracurricular activities.", "open",
+     "The city is rethinking when extracurricular activities take place after school.",
+     "The education committee will study every idea; the most supported ones go to the "
+     "council vote in June, and we will publish an answer to each idea.",
+     (("Ideas", "ideas", "open", {}),)),
     ("Métropole Nice Côte d'Azur", "Noise in the Métropole",
-     "Tell us which noises bother you and how they could be prevented.", "open"),
+     "Tell us which noises bother you and how they could be prevented.", "open",
+     "Noise is the first complaint of residents. We want to understand where and when.",
+     "Contributions feed the noise prevention plan adopted next autumn.",
+     (("Debate", "debate", "open",
+       {"question": "Which noises bother you most, and what would help?"}),)),
+    ("Paris", "Greener schoolyards",
+     "Turn schoolyards into shaded, green 'oasis' playgrounds open to the neighbourhood.", "open",
+     "Twenty schoolyards will be redesigned next year.",
+     "Ideas shape the design briefs; the city answers each idea officially.",
+     (("Debate", "debate", "closed",
+       {"question": "Should schoolyards open to residents at weekends?"}),
+      ("Ideas", "ideas", "open", {}))),
     ("Auvergne-Rhône-Alpes", "Producing 50% of our energy",
-     "How can the region produce half of the energy it uses?", "upcoming"),
+     "How can the region produce half of the energy it uses?", "upcoming",
+     "The region prepares its energy plan for 2030.",
+     "A citizens' panel will weigh the proposals before the plan is voted.",
+     (("Debate", "debate", "upcoming", {"question": "Which energy sources should we favour?"}),)),
+)
+
+# (project title, phase position, author email, title, body)
+DEMO_ITEMS: tuple[tuple[str, int, str, str, str], ...] = (
+    ("School extracurricular timings", 0, "citizen@demo.civo.example",
+     "Start activities at 16:30", "Children need a proper snack break before activities."),
+    ("Greener schoolyards", 1, "citizen@demo.civo.example",
+     "Rain gardens in every yard", "Plant rain gardens that soak up storm water; see "
+     "https://www.paris.fr for the oasis programme."),
+    ("Noise in the Métropole", 0, "moderator@demo.civo.example", "",
+     "Scooters at night on the Promenade: quieter delivery hours would help."),
 )
 
 
@@ -117,13 +148,19 @@ def seed_places_and_communities(session: Session) -> None:
             parent_id=_community(session, parent).id if parent else None,
         ))
         session.flush()
-    for community, title, summary, status in PROJECTS:
+    for community, title, summary, status, purpose, outcome, phases in PROJECTS:
         owner = _community(session, community)
         exists = session.exec(select(Project.id).where(
             Project.community_id == owner.id, Project.title == title)).first()
         if exists is None:
-            session.add(Project(community_id=owner.id, title=title, summary=summary,
-                                status=status, published_at=utcnow()))
+            project = Project(community_id=owner.id, title=title, summary=summary,
+                              status=status, purpose=purpose, expected_outcome=outcome,
+                              published_at=utcnow())
+            session.add(project)
+            session.flush()
+            for position, (phase_title, module, phase_status, settings) in enumerate(phases):
+                session.add(Phase(project_id=project.id, position=position, title=phase_title,
+                                  module_key=module, status=phase_status, settings=settings))
     council = _community(session, "Conseil de quartier Croix-Rousse")
     digest = communities.code_digest(DEMO_ACCESS_CODE)
     if session.exec(select(AccessCode.id).where(AccessCode.code_hash == digest)).first() is None:
@@ -150,11 +187,30 @@ def seed_demo_accounts(session: Session) -> None:
         session.commit()
 
 
+def seed_demo_items(session: Session) -> None:
+    """A few contributions so the feed is not empty (only into an empty demo)."""
+    from civo.models.participation import Item
+    from civo.services import accounts as account_service
+    from civo.services import items
+
+    if session.exec(select(Item.id)).first() is not None:
+        return
+    for project_title, position, email, title, body in DEMO_ITEMS:
+        phase = session.exec(select(Phase).join(Project, Project.id == Phase.project_id).where(
+            Project.title == project_title, Phase.position == position)).one()
+        user_id = session.exec(select(User.id).where(User.email == email)).one()
+        actor = account_service.actor_for(session=session, user_id=user_id)
+        items.create(session=session, actor=actor, phase_id=phase.id,
+                     kind="idea" if phase.module_key == "ideas" else "contribution",
+                     title=title, body=body, title_required=phase.module_key == "ideas")
+
+
 def seed_all(*, session: Session, accounts: bool = True) -> None:
     """Everything a demo needs; running it twice changes nothing."""
     seed_places_and_communities(session)
     if accounts:
         seed_demo_accounts(session)
+        seed_demo_items(session)
 
 
 def is_empty(*, session: Session) -> bool:

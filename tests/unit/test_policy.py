@@ -30,6 +30,43 @@ ROLES = {
     "platform_admin": Actor(user_id=15, is_platform_admin=True),
 }
 
+@dataclass
+class Proj:
+    published_at: object = "2026-01-01"
+    status: str = "open"
+
+
+@dataclass
+class Ph:
+    module_key: str = "ideas"
+    status: str = "open"
+
+
+@dataclass
+class W:
+    """A participation target: community, project, phase, author."""
+
+    community: C
+    project: Proj
+    phase: Ph
+    author_id: int | None = None
+
+    @property
+    def id(self):
+        return f"{self.community.id}-{self.phase.module_key}-{self.phase.status}"
+
+
+OPEN_LYON = W(LYON, Proj(), Ph())
+DEBATE_LYON = W(LYON, Proj(), Ph(module_key="debate"))
+CLOSED_LYON = W(LYON, Proj(), Ph(status="closed"))
+CLOSED_PROJECT = W(LYON, Proj(status="closed"), Ph())
+DRAFT_LYON = W(LYON, Proj(published_at=None), Ph())
+OPEN_COUNCIL = W(COUNCIL, Proj(), Ph())
+CITIZENS_IDEA = W(LYON, Proj(), Ph(), author_id=10)
+MEMBERS_IDEA = W(COUNCIL, Proj(), Ph(), author_id=11)
+SIGNED_IN = set(ROLES) - {"anonymous"}
+COUNCIL_INSIDERS = {"member", "council_admin", "platform_admin"}
+
 # rule, target → the roles allowed (every other role is refused)
 MATRIX = [
     ("account.register", None, {"anonymous"}),
@@ -51,6 +88,33 @@ MATRIX = [
     ("community.view_admin_stats", NICE, {"platform_admin"}),
     ("project.create", LYON, {"lyon_admin", "platform_admin"}),
     ("project.create", NICE, {"platform_admin"}),
+    ("project.view", OPEN_LYON, set(ROLES)),
+    ("project.view", DRAFT_LYON, {"lyon_admin", "platform_admin"}),
+    ("project.view", OPEN_COUNCIL, COUNCIL_INSIDERS),
+    ("item.view", OPEN_LYON, set(ROLES)),
+    ("item.view", OPEN_COUNCIL, COUNCIL_INSIDERS),
+    ("item.contribute", OPEN_LYON, SIGNED_IN),
+    ("item.contribute", CLOSED_LYON, set()),
+    ("item.contribute", CLOSED_PROJECT, set()),
+    ("item.contribute", DRAFT_LYON, {"lyon_admin", "platform_admin"}),
+    ("item.contribute", OPEN_COUNCIL, COUNCIL_INSIDERS),
+    ("item.comment", OPEN_LYON, SIGNED_IN),
+    ("item.comment", CLOSED_LYON, set()),
+    ("item.react", OPEN_LYON, SIGNED_IN),
+    ("item.react", OPEN_COUNCIL, COUNCIL_INSIDERS),
+    ("item.support", OPEN_LYON, SIGNED_IN),
+    ("item.support", DEBATE_LYON, set()),  # debates have no supports (registry features)
+    ("item.support", CLOSED_LYON, set()),
+    ("item.favourite", OPEN_LYON, SIGNED_IN),
+    ("item.favourite", CLOSED_LYON, SIGNED_IN),
+    ("item.favourite", OPEN_COUNCIL, COUNCIL_INSIDERS),
+    ("item.edit", CITIZENS_IDEA, {"citizen"}),
+    ("item.edit", OPEN_LYON, set()),
+    ("item.delete", CITIZENS_IDEA, {"citizen", "moderator", "platform_admin"}),
+    ("item.delete", MEMBERS_IDEA, {"member", "platform_admin"}),
+    ("item.set_status", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
+    ("item.set_status", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
+    ("feed.personal", None, SIGNED_IN),
     ("moderation.review", None, {"moderator", "platform_admin"}),
     ("platform.manage", None, {"platform_admin"}),
 ]
@@ -58,7 +122,7 @@ MATRIX = [
 
 @pytest.mark.parametrize(("rule", "target", "allowed"), MATRIX,
                          ids=[f"{r}-{getattr(t, 'id', '-')}{'-archived' if getattr(t, 'is_archived', 0) else ''}"
-                              for r, t, _ in MATRIX])
+                              f"-{i}" for i, (r, t, _) in enumerate(MATRIX)])
 @pytest.mark.parametrize("role", list(ROLES))
 def test_rule_matrix(rule, target, allowed, role):
     expected = role in allowed

@@ -1,0 +1,145 @@
+"""Idea box: propose, support (one per citizen), official status and answer, listing.
+
+While the phase is open the list is shuffled with a stable per-visitor seed (no
+first-mover advantage), computed in SQL so it pages by keyset; once closed, the most
+supported come first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from civo import policy
+from civo.db import insert_ignore
+from civo.models._common import utcnow
+from civo.models.participation import ImpactKind, Item
+from civo.modules.ideas.models import IdeaState, IdeaStatus, IdeaSupport
+from civo.services import items, rich_text
+from civo.services.errors import NotFound, ValidationError
+from civo.services.feed import FeedPage, card_rows
+
+PAGE_SIZE = 20
+ANSWER_MAX = 2000
+_PRIME = 2_147_483_629  # shuffle: (id * multiplier + seed) mod prime
+_MULTIPLIER = 1_103_515_245
+
+
+def propose(*, session: Session, actor: policy.Actor, phase_id: Any, title: str, body: str,
+            anonymous: bool = False) -> Item:
+    where = items.where_for_phase(session, phase_id)
+    if where.phase.module_key != "ideas":
+        raise NotFound("This page does not exist.")
+    return items.create(session=session, actor=actor, phase_id=phase_id, kind="idea",
+                        title=title, body=body, anonymous=anonymous, title_required=True)
+
+
+def _idea(session: Session, actor: policy.Actor, item_id: Any) -> tuple[Item, items.Where]:
+    item, where = items.load(session, actor, item_id)
+    if item.module_key != "ideas" or item.deleted_at is not None:
+        raise NotFound("This idea does not exist.")
+    return item, where
+
+
+def set_support(*, session: Session, actor: policy.Actor, item_id: Any, on: Any) -> bool:
+    """Support (``on=True``) or withdraw; idempotent, so double clicks count once."""
+    if not isinstance(on, bool):
+        raise ValidationError("Invalid request.")
+    item, where = _idea(session, actor, item_id)
+    items.require_open(actor, "item.support", where)
+    if on:
+        if insert_ignore(session, IdeaSupport, {"item_id": item.id, "user_id": actor.user_id,
+                                                "created_at": utcnow()}):
+            items.bump(session, item.id, supports=+1)
+    else:
+        gone = session.execute(sa.delete(IdeaSupport).where(
+            IdeaSupport.item_id == item.id, IdeaSupport.user_id == actor.user_id)).rowcount
+        if gone:
+            items.bump(session, item.id, supports=-1)
+    session.commit()
+    return on
+
+
+def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: Any,
+               answer: Any = "") -> None:
+    """A community admin sets the official status; accepted/implemented tells the author."""
+    item, where = _idea(session, actor, item_id)
+    policy.require(actor, "item.set_status", where)
+    if status not in {s.value for s in IdeaState}:
+        raise ValidationError("Unknown status.", field="status")
+    text = rich_text.clean(answer, label="Official answer", max_len=ANSWER_MAX,
+                           required=False, field="answer")
+    values = {"status": status, "answer": text, "decided_by": actor.user_id,
+              "decided_at": utcnow()}
+    if not insert_ignore(session, IdeaStatus, {"item_id": item.id, **values}):
+        session.execute(sa.update(IdeaStatus).where(IdeaStatus.item_id == item.id)
+                        .values(**values))
+    if status in (IdeaState.ACCEPTED, IdeaState.IMPLEMENTED):
+        items.record_impact(session, item, ImpactKind.SHAPED)
+    items.bump(session, item.id, touch=True)
+    session.commit()
+
+
+def visitor_seed(identity: str) -> int:
+    """A stable shuffle seed for one visitor (a user id or a browser token)."""
+    from civo.services.secrets import keyed_digest
+
+    return int(keyed_digest("idea-order", identity)[:8], 16) % _PRIME
+
+
+def page(*, session: Session, actor: policy.Actor, phase_id: Any, seed: int,
+         cursor: str | None = None) -> tuple[FeedPage, dict[int, dict[str, Any]]]:
+    """A page of ideas and, per idea, its status and whether the actor supports it."""
+    where = items.where_for_phase(session, phase_id)
+    if not policy.can(actor, "item.view", where) or where.phase.module_key != "ideas":
+        raise NotFound("This page does not exist.")
+    if policy.phase_is_open(actor, where):
+        order_key = (Item.id * _MULTIPLIER + int(seed) % _PRIME) % _PRIME
+        direction = "asc"
+    else:
+        order_key = Item.support_count
+        direction = "desc"
+    key_col = order_key.label("k")
+    stmt = select(Item, key_col).where(Item.phase_id == where.phase.id, Item.deleted_at.is_(None))
+    if cursor:
+        raw_key, _, raw_id = cursor.partition("|")
+        try:
+            key = (int(raw_key), int(raw_id))
+        except ValueError:
+            raise ValidationError("This page link is no longer valid.") from None
+        compare = (sa.tuple_(order_key, Item.id) > key if direction == "asc"
+                   else sa.tuple_(order_key, Item.id) < key)
+        stmt = stmt.where(compare)
+    ordering = ((order_key.asc(), Item.id.asc()) if direction == "asc"
+                else (order_key.desc(), Item.id.desc()))
+    rows = list(session.exec(stmt.order_by(*ordering).limit(PAGE_SIZE + 1)))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    nxt = f"{rows[-1][1]}|{rows[-1][0].id}" if more else None
+    ideas = [r[0] for r in rows]
+    return FeedPage(items=card_rows(session, actor, ideas), next_cursor=nxt), \
+        details(session, actor, [i.id for i in ideas])
+
+
+def details(session: Session, actor: policy.Actor, ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    statuses = {s.item_id: s for s in session.exec(
+        select(IdeaStatus).where(IdeaStatus.item_id.in_(ids)))}
+    supported: set[int] = set()
+    if actor.signed_in:
+        supported = set(session.exec(select(IdeaSupport.item_id).where(
+            IdeaSupport.user_id == actor.user_id, IdeaSupport.item_id.in_(ids))))
+    return {i: {"status": statuses[i].status if i in statuses else "",
+                "answer": statuses[i].answer if i in statuses else "",
+                "supported": i in supported} for i in ids}
+
+
+def describe(*, session: Session, actor: policy.Actor, item: Item) -> dict[str, str]:
+    info = details(session, actor, [item.id])[item.id]
+    return {"status": info["status"], "answer": info["answer"],
+            "supported": "1" if info["supported"] else "",
+            "can_set_status": "1" if policy.can(actor, "item.set_status",
+                                                items.load(session, actor, item.id)[1]) else ""}

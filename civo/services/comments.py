@@ -1,0 +1,172 @@
+"""Threaded comments on items: depth 3, 20 threads at a time, edit within 10 minutes,
+delete own (replies survive under "deleted")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from civo import policy
+from civo.models._common import utcnow
+from civo.models.participation import Comment
+from civo.services import items, reactions, rich_text
+from civo.services.errors import NotFound, ValidationError
+
+MAX_DEPTH = 3
+PAGE_SIZE = 20
+BODY_MAX = 2000
+# Replies shown under one page of threads (a very busy page says "open the thread").
+MAX_REPLIES = 180
+
+
+def post(*, session: Session, actor: policy.Actor, item_id: Any, body: str,
+         parent_id: Any = None, anonymous: bool = False) -> Comment:
+    """Comment on an item, or reply to a comment of the same item (up to depth 3)."""
+    item, where = items.load(session, actor, item_id)
+    if item.deleted_at is not None:
+        raise ValidationError("This contribution was deleted.")
+    items.require_open(actor, "item.comment", where)
+    text = rich_text.clean(body, label="Comment", max_len=BODY_MAX)
+    depth, root_id = 1, None
+    if parent_id is not None:
+        if not isinstance(parent_id, int) or isinstance(parent_id, bool):
+            raise NotFound("This comment does not exist.")
+        parent = session.get(Comment, parent_id)
+        if parent is None or parent.item_id != item.id:
+            raise NotFound("This comment does not exist.")
+        if parent.depth >= MAX_DEPTH:
+            raise ValidationError("Replies go three levels deep at most.")
+        depth, root_id = parent.depth + 1, parent.root_id or parent.id
+    comment = Comment(item_id=item.id, parent_id=parent_id, root_id=root_id, depth=depth,
+                      author_id=actor.user_id, is_anonymous=bool(anonymous), body=text)
+    session.add(comment)
+    items.bump(session, item.id, comments=+1, touch=True)
+    session.commit()
+    session.refresh(comment)
+    return comment
+
+
+def _own(session: Session, actor: policy.Actor, comment_id: Any) -> tuple[Comment, items.Where]:
+    if not isinstance(comment_id, int) or isinstance(comment_id, bool):
+        raise NotFound("This comment does not exist.")
+    comment = session.get(Comment, comment_id)
+    if comment is None or comment.deleted_at is not None:
+        raise NotFound("This comment does not exist.")
+    _item, where = items.load(session, actor, comment.item_id)
+    return comment, items.Where(community=where.community, project=where.project,
+                                phase=where.phase, author_id=comment.author_id)
+
+
+def edit(*, session: Session, actor: policy.Actor, comment_id: Any, body: str) -> Comment:
+    comment, where = _own(session, actor, comment_id)
+    policy.require(actor, "item.edit", where)
+    if utcnow() - comment.created_at > items.EDIT_WINDOW:
+        raise ValidationError("Comments can only be edited within 10 minutes of posting.")
+    text = rich_text.clean(body, label="Comment", max_len=BODY_MAX)
+    session.execute(sa.update(Comment).where(Comment.id == comment.id)
+                    .values(body=text, edited_at=utcnow()))
+    session.commit()
+    session.refresh(comment)
+    return comment
+
+
+def delete(*, session: Session, actor: policy.Actor, comment_id: Any) -> None:
+    """Soft delete: the text goes, the replies stay under "deleted"."""
+    comment, where = _own(session, actor, comment_id)
+    policy.require(actor, "item.delete", where)
+    done = session.execute(sa.update(Comment).where(
+        Comment.id == comment.id, Comment.deleted_at.is_(None)).values(
+        deleted_at=utcnow(), body="")).rowcount
+    if done == 1:
+        items.bump(session, comment.item_id, comments=-1)
+    session.commit()
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    parent_id: int
+    depth: int
+    segments: list[dict[str, str]]
+    body: str
+    author_kind: str
+    author_name: str
+    author_tag: str
+    is_mine: bool
+    created_at: datetime
+    edited: bool
+    deleted: bool
+    can_reply: bool
+    can_edit: bool
+    reactions: dict[str, int]
+    reaction_count: int
+    my_reaction: str
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    comments: tuple[CommentView, ...]   # in thread order: each root followed by its replies
+    next_cursor: str | None
+
+
+def page(*, session: Session, actor: policy.Actor, item_id: Any, cursor: str | None = None,
+         limit: int = PAGE_SIZE) -> CommentPage:
+    """Up to ``limit`` threads (oldest first) with their replies, keyset on (created, id)."""
+    item, where = items.load(session, actor, item_id)
+    limit = max(1, min(limit, PAGE_SIZE))
+    stmt = select(Comment).where(Comment.item_id == item.id, Comment.depth == 1)
+    if cursor:
+        stamp, _, raw = cursor.rpartition("|")
+        try:
+            key = (datetime.fromisoformat(stamp), int(raw))
+        except ValueError:
+            raise ValidationError("This page link is no longer valid.") from None
+        stmt = stmt.where(sa.tuple_(Comment.created_at, Comment.id) > key)
+    roots = list(session.exec(stmt.order_by(Comment.created_at, Comment.id).limit(limit + 1)))
+    more = len(roots) > limit
+    roots = roots[:limit]
+    replies: list[Comment] = []
+    if roots:
+        replies = list(session.exec(
+            select(Comment).where(Comment.root_id.in_([r.id for r in roots]))
+            .order_by(Comment.created_at, Comment.id).limit(MAX_REPLIES)))
+    children: dict[int, list[Comment]] = {}
+    for reply in replies:
+        children.setdefault(reply.parent_id, []).append(reply)
+    ordered: list[Comment] = []
+
+    def walk(node: Comment) -> None:
+        ordered.append(node)
+        for child in children.get(node.id, []):
+            walk(child)
+
+    for root in roots:
+        walk(root)
+    who = items.authors(session, [(c.author_id, c.is_anonymous, item.project_id)
+                                  for c in ordered])
+    my = reactions.mine(session, actor.user_id, "comment", [c.id for c in ordered])
+    is_open = policy.phase_is_open(actor, where) and item.deleted_at is None
+    now = utcnow()
+    views = []
+    for c in ordered:
+        author = who[(c.author_id, c.is_anonymous, item.project_id)]
+        mine = actor.signed_in and c.author_id == actor.user_id
+        deleted = c.deleted_at is not None
+        views.append(CommentView(
+            id=c.id, parent_id=c.parent_id or 0, depth=c.depth,
+            segments=[] if deleted else rich_text.segments(c.body), body=c.body,
+            author_kind="deleted" if deleted else author.kind,
+            author_name="" if deleted else author.label,
+            author_tag="" if deleted else author.tag, is_mine=mine and not deleted,
+            created_at=c.created_at, edited=c.edited_at is not None, deleted=deleted,
+            can_reply=is_open and actor.signed_in and c.depth < MAX_DEPTH and not deleted,
+            can_edit=mine and not deleted and now - c.created_at <= items.EDIT_WINDOW,
+            reactions=items.reaction_counts(c), reaction_count=c.reaction_count,
+            my_reaction=my.get(c.id, ""),
+        ))
+    next_cursor = f"{roots[-1].created_at.isoformat()}|{roots[-1].id}" if more else None
+    return CommentPage(comments=tuple(views), next_cursor=next_cursor)
