@@ -49,7 +49,8 @@ def project_card(item: rx.Var, *, show_community: bool = True) -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.heading(item["title"], as_="h3", size="4"),
+                    rx.heading(rx.link(item["title"], href="/p/" + item["id"].to(str),
+                                       high_contrast=True), as_="h3", size="4"),
                     status_badge(item["status"]),
                     align="center", wrap="wrap", spacing="2",
                 ),

@@ -34,15 +34,27 @@ def skip_link() -> rx.Component:
     )
 
 
+def unread_badge() -> rx.Component:
+    return rx.cond(
+        AppState.unread_count > 0,
+        rx.badge(rx.cond(AppState.unread_count > 99, "99+", AppState.unread_count.to_string()),
+                 variant="solid", color_scheme="indigo", id="unread-count"),
+    )
+
+
 def nav_link(href: str, label: str, icon: str) -> rx.Component:
+    unread_label = rx.cond(AppState.unread_count > 0,
+                           t(label) + " (" + AppState.unread_count.to_string() + " "
+                           + t("unread") + ")", t(label))
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=20, aria_hidden="true"),
             rx.text(t(label), display=["none", "none", "inline"]),
+            *([unread_badge()] if href == "/" else []),
             align="center", spacing="2",
         ),
         href=href,
-        aria_label=t(label),
+        aria_label=unread_label if href == "/" else t(label),
         class_name="nav-link",
         underline="none",
         high_contrast=True,
@@ -89,6 +101,7 @@ def account_menu() -> rx.Component:
             rx.menu.content(
                 rx.menu.item(t("My account"), on_click=rx.redirect("/account")),
                 rx.menu.item(t("Communities you follow"), on_click=rx.redirect("/following")),
+                rx.menu.item(t("My favourites"), on_click=rx.redirect("/favourites")),
                 rx.menu.separator(),
                 rx.menu.item(t("Log out"), on_click=AppState.log_out, id="logout"),
             ),
@@ -102,7 +115,10 @@ def account_menu() -> rx.Component:
 
 
 def header() -> rx.Component:
+    from civo.state.live import FeedLive, live_trigger
+
     return rx.el.header(
+        live_trigger(FeedLive.rev, AppState.refresh_unread),
         rx.hstack(
             rx.link(
                 rx.hstack(rx.icon("vote", aria_hidden="true"), rx.text("Civo", weight="bold"),

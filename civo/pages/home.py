@@ -1,19 +1,25 @@
-"""Home: the citizen's projects from followed communities, or an introduction for visitors."""
+"""Home: the feed. Signed in: unread first across followed communities; visitors: a mix."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from civo.components.cards import project_card
 from civo.components.i18n import t
 from civo.components.layout import link_button, page_shell
-from civo.state.home import HomeState
+from civo.components.participation import error_callout, feed_card, load_more_button
+from civo.i18n import N_
+from civo.modules import MODULES
+from civo.state.feed import FeedState
+from civo.state.live import FeedLive, live_trigger
+
+SORT_LABELS = (("unread", N_("Unread first")), ("newest", N_("Newest")),
+               ("comments", N_("Most commented")), ("reactions", N_("Most reacted")))
 
 
 def intro() -> rx.Component:
     return rx.cond(
-        HomeState.signed_in,
-        rx.text(t("The latest projects of the communities you follow.")),
+        FeedState.signed_in,
+        rx.text(t("New contributions from the communities you follow, unread first.")),
         rx.vstack(
             rx.text(t("Take part in the decisions of your city, region, country and "
                       "organisations, all in one place. See when decision makers read you, and "
@@ -29,18 +35,57 @@ def intro() -> rx.Component:
     )
 
 
+def select(label: str, id_: str, value, on_change, options) -> rx.Component:
+    return rx.el.label(
+        rx.el.span(t(label), class_name="field-label"),
+        rx.el.select(*options, value=value, on_change=on_change, id=id_, class_name="select"),
+        class_name="select-field",
+    )
+
+
+def controls() -> rx.Component:
+    return rx.cond(FeedState.signed_in, rx.hstack(
+        select("Sort", "feed-sort", FeedState.sort, FeedState.set_sort,
+               [rx.el.option(t(label), value=value) for value, label in SORT_LABELS]),
+        select("Community", "feed-community", FeedState.community_filter,
+               FeedState.set_community_filter,
+               [rx.el.option(t("All"), value=""),
+                rx.foreach(FeedState.community_options,
+                           lambda c: rx.el.option(c["name"], value=c["id"]))]),
+        select("Type", "feed-module", FeedState.module_filter, FeedState.set_module_filter,
+               [rx.el.option(t("All"), value="")]
+               + [rx.el.option(t(spec.label), value=spec.key) for spec in MODULES]),
+        select("Status", "feed-status", FeedState.status_filter, FeedState.set_status_filter,
+               [rx.el.option(t("All"), value=""), rx.el.option(t("Open"), value="open"),
+                rx.el.option(t("Closed"), value="closed")]),
+        rx.button(t("Mark all as read"), on_click=FeedState.mark_all_read, variant="soft",
+                  high_contrast=True, id="mark-all-read"),
+        spacing="3", wrap="wrap", align="end",
+    ))
+
+
 def home_page() -> rx.Component:
     return page_shell(
+        live_trigger(FeedLive.rev, FeedState.check_new),
         intro(),
-        rx.heading(t("Latest projects"), as_="h2", size="5"),
-        rx.cond(
-            HomeState.loaded & (HomeState.items.length() == 0),
-            rx.text(t("Nothing here yet. Follow communities to see their projects."),
-                    id="home-empty"),
-            rx.el.ul(rx.foreach(HomeState.items, project_card), class_name="plain-list stack"),
+        controls(),
+        rx.box(
+            rx.cond(FeedState.new_count > 0, rx.button(
+                rx.icon("arrow-up", aria_hidden="true"),
+                rx.cond(FeedState.new_count == 1, t("Show 1 new item"),
+                        t("Show new items") + " (" + FeedState.new_count.to_string() + ")"),
+                on_click=FeedState.show_new, id="new-items")),
+            role="status", aria_live="polite",
         ),
-        rx.cond(HomeState.has_more,
-                rx.button(t("Load more"), on_click=HomeState.load_more, variant="soft",
-                          high_contrast=True)),
-        heading=rx.cond(HomeState.signed_in, t("Your feed"), t("Welcome to Civo")),
+        error_callout(FeedState.error, "feed-error"),
+        rx.cond(
+            FeedState.loaded & (FeedState.items.length() == 0),
+            rx.text(rx.cond(FeedState.signed_in,
+                            t("Nothing here yet. Follow communities to see their projects."),
+                            t("Nothing has been posted yet.")), id="home-empty"),
+            rx.el.ul(rx.foreach(FeedState.items, feed_card), class_name="plain-list stack",
+                     id="feed-list"),
+        ),
+        load_more_button(FeedState.has_more, FeedState.load_more, "feed-more"),
+        heading=rx.cond(FeedState.signed_in, t("Your feed"), t("Welcome to Civo")),
     )

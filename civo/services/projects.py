@@ -69,3 +69,58 @@ def latest(
         last = rows[-1][0]
         next_cursor = f"{last.published_at.isoformat()}|{last.id}"
     return ProjectPage(items=items, next_cursor=next_cursor)
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    id: int
+    position: int
+    title: str
+    description: str
+    module_key: str
+    status: str
+    settings: dict
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    id: int
+    title: str
+    summary: str
+    purpose: str
+    expected_outcome: str
+    status: str
+    starts_on: object
+    ends_on: object
+    cover_url: str
+    community_id: int
+    community_name: str
+    community_slug: str
+    phases: tuple[PhaseView, ...]
+
+
+def view(*, session: Session, actor: policy.Actor, project_id: object) -> ProjectView:
+    """A project with its phases, if the actor may see it (NotFound otherwise)."""
+    from civo.models import Phase
+    from civo.services.errors import NotFound
+    from civo.services.items import Where
+
+    if not isinstance(project_id, int) or isinstance(project_id, bool):
+        raise NotFound("This page does not exist.")
+    row = session.exec(select(Project, Community).join(
+        Community, Community.id == Project.community_id).where(Project.id == project_id)).first()
+    if row is None or not policy.can(actor, "project.view", Where(row[1], row[0], None)):
+        raise NotFound("This page does not exist.")
+    project, community = row
+    phases = tuple(
+        PhaseView(id=p.id, position=p.position, title=p.title, description=p.description,
+                  module_key=p.module_key, status=p.status, settings=dict(p.settings or {}))
+        for p in session.exec(select(Phase).where(Phase.project_id == project.id)
+                              .order_by(Phase.position))
+    )
+    return ProjectView(
+        id=project.id, title=project.title, summary=project.summary, purpose=project.purpose,
+        expected_outcome=project.expected_outcome, status=project.status,
+        starts_on=project.starts_on, ends_on=project.ends_on, cover_url=project.cover_url,
+        community_id=community.id, community_name=community.name,
+        community_slug=community.slug, phases=phases)

@@ -13,6 +13,7 @@ from civo.db import run_service
 from civo.policy import ANONYMOUS, Actor
 from civo.services import accounts, sessions
 from civo.services.errors import CivoError
+from civo.state.live import FeedLive, SpaceLive, space_token
 
 SESSION_MAX_AGE = int(sessions.SESSION_LIFETIME.total_seconds())
 # "Load more" stops growing a list in one tab's state past this many rows.
@@ -27,6 +28,8 @@ class AppState(rx.State):
     user_name: str = ""
     # Shown at the top of the page when a session token stopped being valid.
     session_notice: str = ""
+    # Unread items in followed communities (navigation badge; capped at 100 in SQL).
+    unread_count: int = 0
     # Client-held values: never trusted, always re-checked on the server.
     locale_cookie: str = rx.Cookie(
         "", name="locale", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
@@ -51,7 +54,25 @@ class AppState(rx.State):
         return data
 
     def _error_text(self, error: CivoError) -> str:
-        return self._t(error.message, **error.params)
+        params = {k: self._t(v) if isinstance(v, str) else v for k, v in error.params.items()}
+        return self._t(error.message, **params)
+
+    async def _link_space(self, community_id: int) -> None:
+        """Join a community's live channel (call only after the policy allowed the view)."""
+        live = await self.get_state(SpaceLive)
+        await live._link_to(space_token(community_id))
+
+    async def _announce(self, *, new_item: bool = False) -> None:
+        """Tell the browsers on this community's pages (and feeds, for new items)."""
+        (await self.get_state(SpaceLive)).rev += 1
+        if new_item:
+            (await self.get_state(FeedLive)).rev += 1
+
+    async def _refresh_unread(self, actor: Actor) -> None:
+        from civo.services import feed
+
+        self.unread_count = (await run_service(feed.unread_count, actor=actor)
+                             if actor.signed_in else 0)
 
     async def _identify(self) -> accounts.Identity:
         if not self.session_token:
@@ -66,6 +87,7 @@ class AppState(rx.State):
         """This tab is no longer signed in (logout, revoked or invalid session)."""
         self.session_token = ""
         self.signed_in, self.user_name = False, ""
+        self.unread_count = 0
 
     def _resolve_lang(self) -> str:
         return i18n.normalize_locale(self.locale_cookie) or i18n.negotiate(
@@ -91,12 +113,19 @@ class AppState(rx.State):
     @rx.event
     async def init_page(self):
         """Run on every page load: locale, identity, and ``<html lang>``."""
-        await self._refresh_identity()
+        actor = await self._refresh_identity()
+        await self._refresh_unread(actor)
+        await (await self.get_state(FeedLive))._link_to("feed")
         # <html lang> follows the locale; the data attribute tells tests the page is live.
         yield rx.call_script(
             f"document.documentElement.lang = {json.dumps(self.lang)};"
             "document.documentElement.dataset.civoReady = '1'"
         )
+
+    @rx.event
+    async def refresh_unread(self):
+        """Recount the navigation badge (the feed channel moved)."""
+        await self._refresh_unread(await self._actor())
 
     @rx.event
     def dismiss_session_notice(self):

@@ -1,0 +1,1 @@
+"""Per-module UI pieces: each module's phase panel and item-page part."""

@@ -1,0 +1,80 @@
+"""Debate UI: the question, a contribution form with an optional stance, and the list."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from civo.components.i18n import t
+from civo.components.participation import (
+    anonymous_checkbox,
+    error_callout,
+    feed_card,
+    load_more_button,
+    textarea_field,
+)
+from civo.i18n import N_
+from civo.state.base import AppState
+from civo.state.item import ItemState
+from civo.state.live import SpaceLive, live_trigger
+from civo.state.modules.debate import DebateState
+from civo.state.project import ProjectState
+
+STANCES = {"for": N_("For"), "against": N_("Against"), "neutral": N_("Neutral")}
+
+
+def stance_badge(stance: rx.Var) -> rx.Component:
+    return rx.cond(stance != "", rx.badge(
+        rx.match(stance, *[(k, t(v)) for k, v in STANCES.items()], ""),
+        color_scheme=rx.match(stance, ("for", "green"), ("against", "red"), "gray"),
+        high_contrast=True))
+
+
+def contribute_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            textarea_field("body", "Your contribution", "debate-body", max_length=2000),
+            rx.el.fieldset(
+                rx.el.legend(t("Your stance (optional)"), class_name="field-label"),
+                rx.hstack(
+                    *[rx.el.label(rx.el.input(type="radio", name="stance", value=value,
+                                              id=f"stance-{value}"), " ", t(label),
+                                  class_name="checkbox-label")
+                      for value, label in STANCES.items()],
+                    spacing="4", wrap="wrap",
+                ),
+                class_name="plain-fieldset",
+            ),
+            anonymous_checkbox("debate-anonymous"),
+            error_callout(DebateState.form_error, "debate-error"),
+            rx.button(t("Publish"), type="submit", size="3", id="debate-submit"),
+            spacing="3", align="stretch",
+        ),
+        on_submit=DebateState.contribute, reset_on_submit=True,
+    )
+
+
+def debate_panel() -> rx.Component:
+    return rx.vstack(
+        live_trigger(SpaceLive.rev, DebateState.refresh_live),
+        rx.cond(ProjectState.phase["question"] != "",
+                rx.card(rx.heading(ProjectState.phase["question"], as_="h3", size="5"))),
+        rx.cond(
+            ProjectState.phase["open"].to(bool),
+            rx.cond(AppState.signed_in, contribute_form(),
+                    rx.text(rx.link(t("Sign in"), href="/login"), " ",
+                            t("to take part in the debate."))),
+            rx.callout(t("This debate is closed."), icon="info", color_scheme="gray"),
+        ),
+        error_callout(DebateState.error, "debate-list-error"),
+        rx.heading(t("Contributions"), as_="h3", size="4"),
+        rx.el.ul(rx.foreach(DebateState.posts,
+                            lambda card: feed_card(card, stance_badge(card["stance"]))),
+                 class_name="plain-list stack", id="debate-list"),
+        load_more_button(DebateState.has_more, DebateState.load_more, "debate-more"),
+        spacing="4", align="stretch", width="100%",
+        on_mount=DebateState.load,
+    )
+
+
+def debate_item_extra() -> rx.Component:
+    return stance_badge(ItemState.extra["stance"])

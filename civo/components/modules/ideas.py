@@ -1,0 +1,127 @@
+"""Idea box UI: the phase panel (propose, shuffled list, support) and the item-page part
+(official status, answer, support, and the admins' status form)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from civo.components.i18n import t
+from civo.components.participation import (
+    anonymous_checkbox,
+    error_callout,
+    feed_card,
+    load_more_button,
+    text_field,
+    textarea_field,
+)
+from civo.i18n import N_
+from civo.state.base import AppState
+from civo.state.item import ItemState
+from civo.state.live import SpaceLive, live_trigger
+from civo.state.modules.ideas import IdeasState
+from civo.state.project import ProjectState
+
+STATUS_LABELS = {"under_consideration": N_("Under consideration"), "accepted": N_("Accepted"),
+                 "rejected": N_("Rejected"), "implemented": N_("Implemented")}
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    return rx.cond(status != "", rx.badge(
+        rx.match(status, *[(k, t(v)) for k, v in STATUS_LABELS.items()], ""),
+        color_scheme=rx.match(status, ("accepted", "green"), ("implemented", "green"),
+                              ("rejected", "red"), "amber"),
+        high_contrast=True, class_name="idea-status"))
+
+
+def support_button(item_id: rx.Var, supported: rx.Var, count: rx.Var, enabled: rx.Var,
+                   id_: rx.Var | str) -> rx.Component:
+    return rx.button(
+        rx.icon("thumbs-up", size=16, aria_hidden="true"),
+        rx.cond(supported, t("Supported"), t("Support")), " · ", count,
+        on_click=IdeasState.support(item_id, rx.cond(supported, False, True)),
+        aria_pressed=rx.cond(supported, "true", "false"), disabled=~enabled,
+        variant=rx.cond(supported, "solid", "soft"), high_contrast=True, id=id_,
+    )
+
+
+def propose_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading(t("Propose an idea"), as_="h3", size="4"),
+            text_field("title", "Title", "idea-title", max_length=120),
+            textarea_field("body", "Describe your idea", "idea-body", max_length=2000),
+            anonymous_checkbox("idea-anonymous"),
+            error_callout(IdeasState.form_error, "idea-error"),
+            rx.button(t("Publish idea"), type="submit", size="3", id="idea-submit"),
+            spacing="3", align="stretch",
+        ),
+        on_submit=IdeasState.propose, reset_on_submit=False,
+    )
+
+
+def ideas_panel() -> rx.Component:
+    can_take_part = ProjectState.phase["open"].to(bool) & AppState.signed_in
+    return rx.vstack(
+        live_trigger(SpaceLive.rev, IdeasState.refresh_live),
+        rx.cond(
+            ProjectState.phase["open"].to(bool),
+            rx.cond(AppState.signed_in, propose_form(),
+                    rx.text(rx.link(t("Sign in"), href="/login"), " ",
+                            t("to propose and support ideas."))),
+            rx.callout(t("This idea box is closed: ideas are listed by support."),
+                       icon="info", color_scheme="gray"),
+        ),
+        error_callout(IdeasState.error, "ideas-error"),
+        rx.heading(t("Ideas"), as_="h3", size="4"),
+        rx.el.ul(
+            rx.foreach(IdeasState.ideas, lambda card: feed_card(
+                card,
+                rx.hstack(status_badge(card["status"]),
+                          support_button(card["id"], card["supported"], card["supports"],
+                                         can_take_part, "support-" + card["id"].to(str)),
+                          spacing="3", align="center"),
+            )),
+            class_name="plain-list stack", id="ideas-list",
+        ),
+        load_more_button(IdeasState.has_more, IdeasState.load_more, "ideas-more"),
+        spacing="4", align="stretch", width="100%",
+        on_mount=IdeasState.load,
+    )
+
+
+def status_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading(t("Official answer"), as_="h3", size="3"),
+            rx.el.label(t("Status"), html_for="idea-status-select", class_name="field-label"),
+            rx.el.select(
+                *[rx.el.option(t(label), value=value) for value, label in STATUS_LABELS.items()],
+                name="status", id="idea-status-select",
+                default_value=rx.cond(ItemState.extra["status"] != "",
+                                      ItemState.extra["status"], "under_consideration"),
+                class_name="select",
+            ),
+            textarea_field("answer", "Answer to the author and everyone (optional)",
+                           "idea-answer", max_length=2000, required=False, rows=3),
+            rx.button(t("Save the official status"), type="submit", id="idea-status-save"),
+            spacing="2", align="stretch",
+        ),
+        on_submit=IdeasState.set_status, reset_on_submit=False,
+    )
+
+
+def ideas_item_extra() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            status_badge(ItemState.extra["status"]),
+            support_button(ItemState.item["id"], ItemState.extra["supported"] == "1",
+                           ItemState.item["support_count"],
+                           ItemState.item["can_react"].to(bool), "support-item"),
+            spacing="3", align="center", wrap="wrap",
+        ),
+        rx.cond(ItemState.extra["answer"] != "",
+                rx.callout(ItemState.extra["answer"], icon="landmark", color_scheme="indigo",
+                           id="official-answer")),
+        rx.cond(ItemState.extra["can_set_status"] == "1", status_form()),
+        spacing="3", align="stretch",
+    )

@@ -1,0 +1,279 @@
+"""Participation pages: the project, one item with its comments, and my favourites.
+
+The project and item pages know no module by name: they render each registered module's
+panel / item part through the registry.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from civo.components.cards import status_badge
+from civo.components.i18n import t
+from civo.components.layout import page_shell
+from civo.components.participation import (
+    error_callout,
+    feed_card,
+    load_more_button,
+    reaction_bar,
+    rich_text,
+    textarea_field,
+)
+from civo.modules import MODULES
+from civo.state.favourites import FavouritesState
+from civo.state.item import ItemState
+from civo.state.live import SpaceLive, live_trigger
+from civo.state.project import ProjectState
+
+
+def not_found() -> rx.Component:
+    return rx.vstack(
+        rx.text(t("This page does not exist, or you do not have access to it.")),
+        rx.link(t("Back to the feed"), href="/"),
+        id="not-found", spacing="2",
+    )
+
+
+# ---- project ---------------------------------------------------------------------------
+
+
+def phase_nav() -> rx.Component:
+    return rx.el.nav(
+        rx.el.ol(
+            rx.foreach(ProjectState.phases, lambda p: rx.el.li(
+                rx.link(
+                    rx.text.span(p["number"], ". ", p["title"]), " ",
+                    status_badge(p["status"]),
+                    href=p["href"].to(str),
+                    aria_current=rx.cond(p["id"] == ProjectState.phase["id"], "step", None),
+                    weight=rx.cond(p["id"] == ProjectState.phase["id"], "bold", "regular"),
+                ),
+            )),
+            class_name="phase-list",
+        ),
+        aria_label=t("Phases"),
+    )
+
+
+def module_panel() -> rx.Component:
+    """The current phase's module, picked from the registry (no module named here)."""
+    return rx.box(
+        rx.match(
+            ProjectState.phase["module_key"],
+            *[(spec.key, spec.load("panel")()) for spec in MODULES],
+            rx.text(t("This participation module is not available.")),
+        ),
+        key=ProjectState.phase["id"].to(str),
+        width="100%",
+    )
+
+
+def project_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            ProjectState.not_found,
+            not_found(),
+            rx.vstack(
+                rx.hstack(
+                    rx.link(ProjectState.project["community"],
+                            href=ProjectState.project["community_href"].to(str)),
+                    status_badge(ProjectState.project["status"]),
+                    rx.cond(ProjectState.project["dates"] != "",
+                            rx.text(ProjectState.project["dates"], size="2")),
+                    spacing="3", align="center", wrap="wrap",
+                ),
+                rx.text(ProjectState.project["summary"], size="4"),
+                rx.grid(
+                    rx.card(rx.heading(t("Purpose"), as_="h2", size="4"),
+                            rx.text(ProjectState.project["purpose"], white_space="pre-wrap")),
+                    rx.card(rx.heading(t("What happens with your input"), as_="h2", size="4"),
+                            rx.text(ProjectState.project["expected_outcome"],
+                                    white_space="pre-wrap")),
+                    columns=rx.breakpoints(initial="1", md="2"), spacing="4",
+                ),
+                phase_nav(),
+                rx.cond(
+                    ProjectState.phase.contains("id"),
+                    rx.vstack(
+                        rx.heading(ProjectState.phase["title"], as_="h2", size="6"),
+                        rx.cond(ProjectState.phase["description"] != "",
+                                rx.text(ProjectState.phase["description"])),
+                        module_panel(),
+                        spacing="3", align="stretch", width="100%",
+                    ),
+                    rx.text(t("No phase has started yet.")),
+                ),
+                spacing="4", align="stretch", width="100%",
+            ),
+        ),
+        heading=rx.cond(ProjectState.not_found, t("Not found"),
+                        ProjectState.project["title"].to(str)),
+    )
+
+
+# ---- item --------------------------------------------------------------------------------
+
+
+def comment_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.cond(ItemState.reply_to != 0,
+                    rx.hstack(rx.text(t("Replying to a comment"), size="2"),
+                              rx.button(t("Cancel reply"), type="button", size="1",
+                                        variant="soft", high_contrast=True,
+                                        on_click=ItemState.cancel_reply),
+                              spacing="2", align="center")),
+            textarea_field("body", "Your comment", "comment-body", max_length=2000, rows=3),
+            rx.el.label(rx.el.input(type="checkbox", name="anonymous", id="comment-anonymous"),
+                        " ", t("Comment anonymously"), class_name="checkbox-label"),
+            error_callout(ItemState.comment_error, "comment-error"),
+            rx.button(t("Publish comment"), type="submit", id="comment-submit"),
+            spacing="2", align="stretch",
+        ),
+        on_submit=ItemState.post_comment, reset_on_submit=False, id="comment-form",
+    )
+
+
+def comment_view(c: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.box(
+            rx.hstack(rx.text(c["author"], weight="bold", size="2"),
+                      rx.text(c["when"], size="2"),
+                      rx.cond(c["edited"], rx.text(t("(edited)"), size="2")),
+                      spacing="2", wrap="wrap"),
+            rx.cond(c["deleted"], rx.text(t("This comment was deleted."), size="2",
+                                          font_style="italic"),
+                    rich_text(c["segments"], size="3")),
+            rx.cond(
+                ~c["deleted"].to(bool),
+                rx.hstack(
+                    reaction_bar(c["reactions"],
+                                 lambda emoji: ItemState.react("comment", c["id"], emoji),
+                                 enabled=ItemState.item["can_react"].to(bool),
+                                 id_prefix="react-comment-" + c["id"].to(str)),
+                    rx.cond(c["can_reply"],
+                            rx.button(t("Reply"), size="1", variant="soft", high_contrast=True,
+                                      on_click=[ItemState.start_reply(c["id"]),
+                                                rx.set_focus("comment-body")])),
+                    rx.cond(c["is_mine"],
+                            rx.button(t("Delete"), size="1", variant="soft", color_scheme="red",
+                                      on_click=ItemState.delete_comment(c["id"]))),
+                    spacing="3", wrap="wrap", align="center",
+                ),
+            ),
+            class_name="comment", padding_left=(c["depth"].to(int) - 1).to_string() + "em",
+            border_left=rx.cond(c["depth"].to(int) > 1, "2px solid var(--gray-6)", "none"),
+            padding_y="0.5em",
+        ),
+        id="comment-" + c["id"].to(str),
+    )
+
+
+def edit_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.cond(ItemState.item["title"] != "",
+                    rx.vstack(rx.el.label(t("Title"), html_for="edit-title",
+                                          class_name="field-label"),
+                              rx.input(name="title", id="edit-title", max_length=120,
+                                       default_value=ItemState.item["title"].to(str),
+                                       width="100%"), spacing="1", align="stretch")),
+            rx.el.label(t("Text"), html_for="edit-body", class_name="field-label"),
+            rx.text_area(name="body", id="edit-body", max_length=2000, rows="5",
+                         default_value=ItemState.item["body"].to(str), width="100%"),
+            rx.hstack(rx.button(t("Save"), type="submit"),
+                      rx.button(t("Cancel"), type="button", variant="soft", high_contrast=True,
+                                on_click=ItemState.cancel_edit), spacing="2"),
+            spacing="2", align="stretch",
+        ),
+        on_submit=ItemState.save_edit,
+    )
+
+
+def item_body() -> rx.Component:
+    item = ItemState.item
+    return rx.vstack(
+        live_trigger(SpaceLive.rev, ItemState.refresh_live),
+        rx.hstack(
+            rx.link(item["community"], href=item["community_href"].to(str)), rx.text("·"),
+            rx.link(item["project"], href=item["project_href"].to(str)),
+            spacing="2", wrap="wrap", size="2",
+        ),
+        rx.hstack(rx.text(item["author"], weight="bold"), rx.text(item["when"]),
+                  rx.cond(item["edited"], rx.text(t("(edited)"))), spacing="2", wrap="wrap"),
+        rx.cond(item["read_label"] != "",
+                rx.callout(item["read_label"], icon="eye", color_scheme="green",
+                           id="read-receipt")),
+        rx.cond(item["shaped"].to(bool),
+                rx.callout(t("Your input shaped this decision."), icon="sparkles",
+                           color_scheme="green", id="shaped")),
+        rx.cond(item["deleted"].to(bool),
+                rx.text(t("This contribution was deleted."), font_style="italic"),
+                rx.cond(ItemState.editing, edit_form(), rich_text(item["segments"], size="4",
+                                                                 id="item-text"))),
+        rx.match(item["module_key"], *[(spec.key, spec.load("item_extra")()) for spec in MODULES],
+                 rx.fragment()),
+        error_callout(ItemState.error, "item-error"),
+        rx.cond(~item["deleted"].to(bool), rx.hstack(
+            reaction_bar(ItemState.reactions, lambda emoji: ItemState.react("item", item["id"],
+                                                                            emoji),
+                         enabled=item["can_react"].to(bool), id_prefix="react-item"),
+            spacing="3", wrap="wrap")),
+        rx.hstack(
+            rx.cond(ItemState.signed_in, rx.button(
+                rx.icon(rx.cond(item["is_favourite"].to(bool), "bookmark-check", "bookmark"),
+                        aria_hidden="true"),
+                rx.cond(item["is_favourite"].to(bool), t("Saved"), t("Save")),
+                aria_pressed=rx.cond(item["is_favourite"].to(bool), "true", "false"),
+                on_click=ItemState.toggle_favourite, variant="soft", high_contrast=True,
+                id="favourite")),
+            rx.cond(item["can_edit"].to(bool) & ~ItemState.editing,
+                    rx.button(t("Edit"), variant="soft", high_contrast=True,
+                              on_click=ItemState.start_edit, id="edit-item")),
+            rx.cond(item["can_delete"].to(bool),
+                    rx.button(t("Delete"), variant="soft", color_scheme="red",
+                              on_click=ItemState.delete_item, id="delete-item")),
+            spacing="3", wrap="wrap",
+        ),
+        rx.heading(t("Comments"), " (", item["comment_count"], ")", as_="h2", size="5"),
+        rx.cond(item["can_comment"].to(bool), comment_form(),
+                rx.cond(ItemState.signed_in, rx.fragment(),
+                        rx.text(rx.link(t("Sign in"), href="/login"), " ",
+                                t("to comment and react.")))),
+        rx.el.ul(rx.foreach(ItemState.comments, comment_view), class_name="plain-list",
+                 id="comments"),
+        load_more_button(ItemState.comments_more, ItemState.load_more_comments, "comments-more"),
+        spacing="4", align="stretch", width="100%",
+    )
+
+
+def item_page() -> rx.Component:
+    return page_shell(
+        rx.cond(ItemState.not_found, not_found(), item_body()),
+        heading=rx.cond(ItemState.not_found, t("Not found"),
+                        rx.cond(ItemState.item["title"] != "", ItemState.item["title"].to(str),
+                                t("Contribution"))),
+    )
+
+
+# ---- favourites --------------------------------------------------------------------------
+
+
+def favourites_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            FavouritesState.signed_in,
+            rx.vstack(
+                rx.cond(FavouritesState.loaded & (FavouritesState.items.length() == 0),
+                        rx.text(t("Nothing saved yet. Use “Save” on an idea or a contribution "
+                                  "to find it here."), id="favourites-empty")),
+                rx.el.ul(rx.foreach(FavouritesState.items, feed_card),
+                         class_name="plain-list stack", id="favourites-list"),
+                load_more_button(FavouritesState.has_more, FavouritesState.load_more,
+                                 "favourites-more"),
+                spacing="3", align="stretch",
+            ),
+            rx.text(rx.link(t("Sign in"), href="/login"), " ", t("to see your favourites.")),
+        ),
+        heading=t("My favourites"),
+    )

@@ -1,0 +1,225 @@
+"""The item page: one contribution, its module part, reactions, favourite and comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from civo.db import run_service
+from civo.modules import MODULES
+from civo.services import comments, favourites, items, reactions
+from civo.services.errors import CivoError
+from civo.state.base import MAX_ITEMS
+from civo.state.live import SpaceLive
+from civo.state.participation import ParticipationViews
+
+
+def _describe(*, session, actor, item_id: int, module_key: str) -> dict[str, str]:
+    spec = MODULES.get(module_key)
+    if spec is None:
+        return {}
+    item, _where = items.load(session, actor, item_id)
+    return spec.load("describe")(session=session, actor=actor, item=item)
+
+
+class ItemState(ParticipationViews):
+    item: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    reactions: list[dict[str, Any]] = []
+    comments: list[dict[str, Any]] = []
+    comments_more: bool = False
+    reply_to: int = 0
+    editing: bool = False
+    error: str = ""
+    comment_error: str = ""
+    not_found: bool = False
+    _item_id: int = 0
+    _community_id: int = 0
+    _cursor: str | None = None
+    _seen_rev: int = -1
+
+    async def _reload(self, *, comments_too: bool = True) -> None:
+        actor = await self._actor()
+        try:
+            found = await run_service(items.view, actor=actor, item_id=self._item_id)
+            extra = await run_service(_describe, actor=actor, item_id=self._item_id,
+                                      module_key=found.module_key)
+        except CivoError:
+            self.not_found, self.item = True, {}
+            return
+        self.not_found = False
+        spec = MODULES.get(found.module_key)
+        self.item = {
+            "id": found.id, "title": found.title, "segments": found.segments,
+            "body": found.body, "module_key": found.module_key,
+            "module_label": spec.item_label if spec else "",
+            "author": self._author(found.author_kind, found.author_name, found.author_tag),
+            "when": self._when(found.created_at), "edited": found.edited,
+            "deleted": found.deleted, "is_mine": found.is_mine,
+            "can_edit": found.can_edit, "can_delete": found.can_delete,
+            "can_comment": found.can_comment and self.signed_in,
+            "can_react": found.can_react and self.signed_in,
+            "community": found.community_name, "community_href": f"/c/{found.community_slug}",
+            "project": found.project_title,
+            "project_href": f"/p/{found.project_id}/{found.phase_id}",
+            "phase_open": found.phase_open, "comment_count": found.comment_count,
+            "support_count": found.support_count, "is_favourite": found.is_favourite,
+            "read_label": self._t("Read by {community} on {date}",
+                                  community=found.community_name,
+                                  date=self._when(found.read_at)) if found.read_at else "",
+            "shaped": found.shaped_at is not None,
+        }
+        self.extra = extra
+        self.reactions = self._reaction_list(found.reactions, found.my_reaction)
+        if comments_too:
+            await self._load_comments(actor, keep=len(self.comments))
+        self._community_id = found.community_id
+
+    async def _load_comments(self, actor, *, keep: int = 0) -> None:
+        collected: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = await run_service(comments.page, actor=actor, item_id=self._item_id,
+                                     cursor=cursor)
+            collected += [self._comment(c) for c in page.comments]
+            cursor = page.next_cursor
+            if cursor is None or len(collected) >= max(keep, 1) or len(collected) >= MAX_ITEMS:
+                break
+        self.comments = collected
+        self._cursor = cursor
+        self.comments_more = cursor is not None
+
+    @rx.event
+    async def load(self):
+        raw = str(self.router.page.params.get("item_id", ""))
+        self._item_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+        self.reply_to, self.editing, self.error, self.comment_error = 0, False, "", ""
+        self.comments = []
+        actor = await self._actor()
+        try:  # opening marks it read (and leaves a receipt when an admin opens it)
+            await run_service(items.open_item, actor=actor, item_id=self._item_id)
+        except CivoError:
+            self.not_found, self.item = True, {}
+            return
+        await self._reload()
+        if not self.not_found:
+            self._seen_rev = -1
+            await self._link_space(self._community_id)
+            if self._community_id in actor.admin_of and not self.item.get("is_mine"):
+                await self._announce()  # the author's open page shows "Read by" at once
+            self._seen_rev = (await self.get_state(SpaceLive)).rev
+            await self._refresh_unread(actor)
+
+    @rx.event
+    async def refresh_live(self):
+        """Someone changed something in this community: reload what this page shows."""
+        rev = (await self.get_state(SpaceLive)).rev
+        if not self._item_id or rev == self._seen_rev:
+            return
+        self._seen_rev = rev
+        await self._reload()
+
+    async def _after_write(self, *, new_item: bool = False) -> None:
+        await self._reload()
+        await self._announce(new_item=new_item)
+        self._seen_rev = (await self.get_state(SpaceLive)).rev
+
+    @rx.event
+    async def react(self, target_kind: str, target_id: int, emoji: str):
+        actor = await self._actor()
+        try:
+            await run_service(reactions.react, actor=actor, target_kind=target_kind,
+                              target_id=target_id, emoji=emoji)
+        except CivoError as error:
+            self.error = self._error_text(error)
+            return
+        self.error = ""
+        await self._after_write()
+
+    @rx.event
+    async def toggle_favourite(self):
+        actor = await self._actor()
+        try:
+            await run_service(favourites.set_favourite, actor=actor, item_id=self._item_id,
+                              on=not bool(self.item.get("is_favourite")))
+        except CivoError as error:
+            self.error = self._error_text(error)
+            return
+        await self._reload(comments_too=False)
+
+    @rx.event
+    def start_reply(self, comment_id: int):
+        self.reply_to = comment_id if isinstance(comment_id, int) else 0
+        self.comment_error = ""
+
+    @rx.event
+    def cancel_reply(self):
+        self.reply_to = 0
+
+    @rx.event
+    async def post_comment(self, form: dict[str, Any]):
+        actor = await self._actor()
+        try:
+            await run_service(comments.post, actor=actor, item_id=self._item_id,
+                              body=form.get("body", ""),
+                              parent_id=self.reply_to or None,
+                              anonymous=form.get("anonymous") in ("on", True, "true"))
+        except CivoError as error:
+            self.comment_error = self._error_text(error)
+            return
+        self.comment_error, self.reply_to = "", 0
+        await self._after_write()
+        return rx.set_value("comment-body", "")
+
+    @rx.event
+    async def delete_comment(self, comment_id: int):
+        actor = await self._actor()
+        try:
+            await run_service(comments.delete, actor=actor, comment_id=comment_id)
+        except CivoError as error:
+            self.error = self._error_text(error)
+            return
+        await self._after_write()
+
+    @rx.event
+    async def load_more_comments(self):
+        if not self._cursor or len(self.comments) >= MAX_ITEMS:
+            return
+        actor = await self._actor()
+        page = await run_service(comments.page, actor=actor, item_id=self._item_id,
+                                 cursor=self._cursor)
+        self.comments = self.comments + [self._comment(c) for c in page.comments]
+        self._cursor = page.next_cursor
+        self.comments_more = page.next_cursor is not None
+
+    @rx.event
+    def start_edit(self):
+        self.editing = bool(self.item.get("can_edit"))
+
+    @rx.event
+    def cancel_edit(self):
+        self.editing = False
+
+    @rx.event
+    async def save_edit(self, form: dict[str, Any]):
+        actor = await self._actor()
+        try:
+            await run_service(items.edit, actor=actor, item_id=self._item_id,
+                              title=form.get("title") if self.item.get("title") else None,
+                              body=form.get("body", ""))
+        except CivoError as error:
+            self.error = self._error_text(error)
+            return
+        self.editing, self.error = False, ""
+        await self._after_write()
+
+    @rx.event
+    async def delete_item(self):
+        actor = await self._actor()
+        try:
+            await run_service(items.delete, actor=actor, item_id=self._item_id)
+        except CivoError as error:
+            self.error = self._error_text(error)
+            return
+        await self._after_write()

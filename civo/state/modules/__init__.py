@@ -1,0 +1,1 @@
+"""Per-module states (one file per participation module)."""

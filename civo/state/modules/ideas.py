@@ -1,0 +1,124 @@
+"""The idea box's state: propose, list (shuffled while open), support, official status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from civo.db import run_service
+from civo.modules.ideas import services as ideas
+from civo.services.errors import CivoError
+from civo.state.base import MAX_ITEMS
+from civo.state.item import ItemState
+from civo.state.live import SpaceLive
+from civo.state.participation import ParticipationViews
+from civo.state.project import ProjectState
+
+
+class IdeasState(ParticipationViews):
+    ideas: list[dict[str, Any]] = []
+    has_more: bool = False
+    form_error: str = ""
+    error: str = ""
+    posted: str = ""
+    _phase_id: int = 0
+    _cursor: str | None = None
+    _seen_rev: int = -1
+
+    async def _seed(self, actor) -> int:
+        who = f"user:{actor.user_id}" if actor.signed_in else f"tab:{self.router.session.client_token}"
+        return ideas.visitor_seed(who)
+
+    async def _fetch(self, *, keep: int = 0) -> None:
+        actor = await self._actor()
+        seed = await self._seed(actor)
+        collected: list[dict[str, Any]] = []
+        cursor = None
+        try:
+            while True:
+                page, details = await run_service(ideas.page, actor=actor,
+                                                  phase_id=self._phase_id, seed=seed,
+                                                  cursor=cursor)
+                collected += [self._card(c, status=details[c.id]["status"],
+                                         supported=details[c.id]["supported"])
+                              for c in page.items]
+                cursor = page.next_cursor
+                if cursor is None or len(collected) >= max(keep, 1) or len(collected) >= MAX_ITEMS:
+                    break
+        except CivoError as error:
+            self.error = self._error_text(error)
+            return
+        self.ideas, self._cursor, self.has_more = collected, cursor, cursor is not None
+
+    @rx.event
+    async def load(self):
+        project = await self.get_state(ProjectState)
+        self._phase_id = int(project.phase.get("id", 0) or 0)
+        self.form_error, self.error, self.posted = "", "", ""
+        self._seen_rev = (await self.get_state(SpaceLive)).rev
+        await self._fetch()
+
+    @rx.event
+    async def refresh_live(self):
+        rev = (await self.get_state(SpaceLive)).rev
+        if not self._phase_id or rev == self._seen_rev:
+            return
+        self._seen_rev = rev
+        await self._fetch(keep=len(self.ideas))
+
+    @rx.event
+    async def load_more(self):
+        if self._cursor and len(self.ideas) < MAX_ITEMS:
+            await self._fetch(keep=len(self.ideas) + 20)
+
+    @rx.event
+    async def propose(self, form: dict[str, Any]):
+        actor = await self._actor()
+        try:
+            idea = await run_service(ideas.propose, actor=actor, phase_id=self._phase_id,
+                                     title=form.get("title", ""), body=form.get("body", ""),
+                                     anonymous=form.get("anonymous") in ("on", True, "true"))
+        except CivoError as error:
+            self.form_error = self._error_text(error)
+            return
+        self.form_error = ""
+        self.posted = self._t("Your idea is published.")
+        await self._announce(new_item=True)
+        self._seen_rev = (await self.get_state(SpaceLive)).rev
+        await self._fetch(keep=len(self.ideas) + 1)
+        return [rx.set_value("idea-title", ""), rx.set_value("idea-body", ""),
+                rx.redirect(f"/i/{idea.id}")]
+
+    @rx.event
+    async def support(self, item_id: int, on: bool):
+        """Support from a list or an item page; the value sent is the wanted state."""
+        actor = await self._actor()
+        try:
+            await run_service(ideas.set_support, actor=actor, item_id=item_id, on=on)
+        except CivoError as error:
+            self.error = self._error_text(error)
+            item_state = await self.get_state(ItemState)
+            item_state.error = self.error
+            return
+        self.error = ""
+        await self._announce()
+        if self._phase_id:
+            await self._fetch(keep=len(self.ideas))
+        item_state = await self.get_state(ItemState)
+        if item_state._item_id == item_id:
+            await item_state._after_write()
+
+    @rx.event
+    async def set_status(self, form: dict[str, Any]):
+        """A community admin sets the official status and answer (checked on the server)."""
+        actor = await self._actor()
+        item_state = await self.get_state(ItemState)
+        try:
+            await run_service(ideas.set_status, actor=actor, item_id=item_state._item_id,
+                              status=form.get("status", ""), answer=form.get("answer", ""))
+        except CivoError as error:
+            item_state.error = self._error_text(error)
+            return
+        item_state.error = ""
+        await item_state._after_write()

@@ -1,0 +1,50 @@
+"""View helpers shared by the participation states: cards and comments as small dicts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from civo import i18n
+from civo.models.participation import EMOJI_GLYPHS
+from civo.state.base import AppState
+
+
+class ParticipationViews(AppState):
+    """Base for participation pages: turns service views into translated view dicts."""
+
+    def _author(self, kind: str, name: str, tag: str) -> str:
+        if kind == "anonymous":
+            return self._t("Anonymous citizen {tag}", tag=tag)
+        if kind == "deleted":
+            return self._t("Deleted participant")
+        return name
+
+    def _when(self, value) -> str:
+        return i18n.format_date(value, self.lang, fmt="medium") if value else ""
+
+    def _card(self, card: Any, **more: Any) -> dict[str, Any]:
+        """A feed/list card: only what the list shows (keeps per-client state small)."""
+        return {
+            "id": card.id, "href": f"/i/{card.id}", "module_key": card.module_key,
+            "title": card.title or card.excerpt[:80], "excerpt": card.excerpt if card.title else "",
+            "author": self._author(card.author_kind, card.author_name, card.author_tag),
+            "community": card.community_name, "project": card.project_title,
+            "when": self._when(card.last_activity_at),
+            "comments": card.comment_count, "reactions": card.reaction_count,
+            "supports": card.support_count, "unread": card.unread, **more,
+        }
+
+    def _reaction_list(self, counts: dict[str, int], mine: str) -> list[dict[str, Any]]:
+        return [{"emoji": emoji, "glyph": glyph, "count": counts.get(emoji, 0),
+                 "mine": mine == emoji} for emoji, glyph in EMOJI_GLYPHS.items()]
+
+    def _comment(self, c: Any) -> dict[str, Any]:
+        data = asdict(c)
+        return {
+            "id": c.id, "depth": c.depth, "segments": data["segments"], "body": c.body,
+            "author": self._author(c.author_kind, c.author_name, c.author_tag),
+            "when": self._when(c.created_at), "edited": c.edited, "deleted": c.deleted,
+            "can_reply": c.can_reply, "can_edit": c.can_edit, "is_mine": c.is_mine,
+            "reactions": self._reaction_list(c.reactions, c.my_reaction),
+        }
