@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install install-test seed migrate i18n
+.PHONY: run test install install-test seed migrate i18n bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
@@ -43,3 +43,8 @@ test: install-test
 
 i18n: install
 	$(BIN)/python scripts/i18n.py update && $(BIN)/python scripts/i18n.py check
+
+# The feed benchmark (bench/feed.py): generates 100k contributions, 2M read marks and 1M
+# reactions on SQLite, prints p50/p95 figures and a RESULT line. ~10 minutes on 2 cores.
+bench: install
+	$(BIN)/python bench/feed.py
