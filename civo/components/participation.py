@@ -24,7 +24,7 @@ def rich_text(segments: rx.Var, **props) -> rx.Component:
         rx.foreach(segments.to(list[dict[str, str]]), lambda s: rx.cond(
             s["href"] != "",
             rx.link(s["text"], href=s["href"].to(str), rel="nofollow ugc noopener",
-                    is_external=True),
+                    is_external=True, underline="always"),
             rx.text.span(s["text"]),
         )),
         white_space="pre-wrap", overflow_wrap="anywhere", **props,

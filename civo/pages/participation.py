@@ -238,7 +238,7 @@ def item_body() -> rx.Component:
         rx.heading(t("Comments"), " (", item["comment_count"], ")", as_="h2", size="5"),
         rx.cond(item["can_comment"].to(bool), comment_form(),
                 rx.cond(ItemState.signed_in, rx.fragment(),
-                        rx.text(rx.link(t("Sign in"), href="/login"), " ",
+                        rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                                 t("to comment and react.")))),
         rx.el.ul(rx.foreach(ItemState.comments, comment_view), class_name="plain-list",
                  id="comments"),
@@ -273,7 +273,7 @@ def favourites_page() -> rx.Component:
                                  "favourites-more"),
                 spacing="3", align="stretch",
             ),
-            rx.text(rx.link(t("Sign in"), href="/login"), " ", t("to see your favourites.")),
+            rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ", t("to see your favourites.")),
         ),
         heading=t("My favourites"),
     )

@@ -29,7 +29,11 @@ def test_visitor_sees_community_page_with_parents_and_projects(page: Page, base_
     expect(page.get_by_role("navigation", name="Part of")).to_contain_text("Auvergne-Rhône-Alpes")
     expect(page.locator("main")).to_contain_text("School extracurricular timings")
     expect(page.get_by_role("link", name="Sign in to follow this community")).to_be_visible()
-    goto(page, base_url, "/c/paris")
+    # A project card opens the project page.
+    page.get_by_role("link", name="School extracurricular timings").click()
+    expect(page.locator("main h1")).to_have_text("School extracurricular timings")
+    expect(page.get_by_role("heading", name="What happens with your input")).to_be_visible()
+    goto(page, base_url, "/c/nice")
     expect(page.locator("#projects-empty")).to_be_visible()
     goto(page, base_url, "/c/conseil-de-quartier-croix-rousse")
     expect(page.locator("main h1")).to_have_text("Community not found")

@@ -61,7 +61,7 @@ def debate_panel() -> rx.Component:
         rx.cond(
             ProjectState.phase["open"].to(bool),
             rx.cond(AppState.signed_in, contribute_form(),
-                    rx.text(rx.link(t("Sign in"), href="/login"), " ",
+                    rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                             t("to take part in the debate."))),
             rx.callout(t("This debate is closed."), icon="info", color_scheme="gray"),
         ),

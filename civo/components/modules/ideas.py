@@ -66,7 +66,7 @@ def ideas_panel() -> rx.Component:
         rx.cond(
             ProjectState.phase["open"].to(bool),
             rx.cond(AppState.signed_in, propose_form(),
-                    rx.text(rx.link(t("Sign in"), href="/login"), " ",
+                    rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                             t("to propose and support ideas."))),
             rx.callout(t("This idea box is closed: ideas are listed by support."),
                        icon="info", color_scheme="gray"),
