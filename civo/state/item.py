@@ -30,6 +30,7 @@ class ItemState(ParticipationViews):
     comments: list[dict[str, Any]] = []
     comments_more: bool = False
     reply_to: int = 0
+    editing_comment: int = 0
     editing: bool = False
     error: str = ""
     comment_error: str = ""
@@ -192,6 +193,27 @@ class ItemState(ParticipationViews):
         self.comments = self.comments + [self._comment(c) for c in page.comments]
         self._cursor = page.next_cursor
         self.comments_more = page.next_cursor is not None
+
+    @rx.event
+    def start_comment_edit(self, comment_id: int):
+        self.editing_comment = comment_id if isinstance(comment_id, int) else 0
+        self.comment_error = ""
+
+    @rx.event
+    def cancel_comment_edit(self):
+        self.editing_comment = 0
+
+    @rx.event
+    async def save_comment_edit(self, form: dict[str, Any]):
+        actor = await self._actor()
+        try:
+            await run_service(comments.edit, actor=actor, comment_id=self.editing_comment,
+                              body=form.get("body", ""))
+        except CivoError as error:
+            self.error = self._error_text(error)
+            return
+        self.editing_comment, self.error = 0, ""
+        await self._after_write()
 
     @rx.event
     def start_edit(self):

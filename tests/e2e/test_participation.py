@@ -103,6 +103,12 @@ def test_idea_feed_reaction_and_read_receipt_live(browser: Browser, base_url: st
         b.locator("#comment-submit").click()
         expect(a.locator("#comments")).to_contain_text("Count me in as a volunteer.")
         expect(a.locator("#comments")).to_contain_text("Bruno Blanc")
+        # B fixes the comment within 10 minutes; A sees the new text live.
+        b.locator("#comments").get_by_role("button", name="Edit").click()
+        b.locator("#comment-edit-body").fill("Count me in as a volunteer on Tuesdays.")
+        b.locator("#comments").get_by_role("button", name="Save").click()
+        expect(a.locator("#comments")).to_contain_text("volunteer on Tuesdays.")
+        expect(a.locator("#comments")).to_contain_text("(edited)")
 
         # The Lyon admin opens it: A sees "Read by Lyon on <date>" without reloading.
         expect(a.locator("#read-receipt")).to_have_count(0)
