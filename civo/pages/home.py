@@ -45,17 +45,17 @@ def select(label: str, id_: str, value, on_change, options) -> rx.Component:
 
 def controls() -> rx.Component:
     return rx.cond(FeedState.signed_in, rx.hstack(
-        select("Sort", "feed-sort", FeedState.sort, FeedState.set_sort,
+        select(N_("Sort"), "feed-sort", FeedState.sort, FeedState.set_sort,
                [rx.el.option(t(label), value=value) for value, label in SORT_LABELS]),
-        select("Community", "feed-community", FeedState.community_filter,
+        select(N_("Community"), "feed-community", FeedState.community_filter,
                FeedState.set_community_filter,
                [rx.el.option(t("All"), value=""),
                 rx.foreach(FeedState.community_options,
                            lambda c: rx.el.option(c["name"], value=c["id"]))]),
-        select("Type", "feed-module", FeedState.module_filter, FeedState.set_module_filter,
+        select(N_("Type"), "feed-module", FeedState.module_filter, FeedState.set_module_filter,
                [rx.el.option(t("All"), value="")]
                + [rx.el.option(t(spec.label), value=spec.key) for spec in MODULES]),
-        select("Status", "feed-status", FeedState.status_filter, FeedState.set_status_filter,
+        select(N_("Status"), "feed-status", FeedState.status_filter, FeedState.set_status_filter,
                [rx.el.option(t("All"), value=""), rx.el.option(t("Open"), value="open"),
                 rx.el.option(t("Closed"), value="closed")]),
         rx.button(t("Mark all as read"), on_click=FeedState.mark_all_read, variant="soft",

@@ -19,6 +19,7 @@ from civo.components.participation import (
     rich_text,
     textarea_field,
 )
+from civo.i18n import N_
 from civo.modules import MODULES
 from civo.state.favourites import FavouritesState
 from civo.state.item import ItemState
@@ -123,7 +124,7 @@ def comment_form() -> rx.Component:
                                         variant="soft", high_contrast=True,
                                         on_click=ItemState.cancel_reply),
                               spacing="2", align="center")),
-            textarea_field("body", "Your comment", "comment-body", max_length=2000, rows=3),
+            textarea_field("body", N_("Your comment"), "comment-body", max_length=2000, rows=3),
             rx.el.label(rx.el.input(type="checkbox", name="anonymous", id="comment-anonymous"),
                         " ", t("Comment anonymously"), class_name="checkbox-label"),
             error_callout(ItemState.comment_error, "comment-error"),

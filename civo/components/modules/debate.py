@@ -32,7 +32,7 @@ def stance_badge(stance: rx.Var) -> rx.Component:
 def contribute_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            textarea_field("body", "Your contribution", "debate-body", max_length=2000),
+            textarea_field("body", N_("Your contribution"), "debate-body", max_length=2000),
             rx.el.fieldset(
                 rx.el.legend(t("Your stance (optional)"), class_name="field-label"),
                 rx.hstack(

@@ -48,8 +48,8 @@ def propose_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading(t("Propose an idea"), as_="h3", size="4"),
-            text_field("title", "Title", "idea-title", max_length=120),
-            textarea_field("body", "Describe your idea", "idea-body", max_length=2000),
+            text_field("title", N_("Title"), "idea-title", max_length=120),
+            textarea_field("body", N_("Describe your idea"), "idea-body", max_length=2000),
             anonymous_checkbox("idea-anonymous"),
             error_callout(IdeasState.form_error, "idea-error"),
             rx.button(t("Publish idea"), type="submit", size="3", id="idea-submit"),
@@ -101,7 +101,7 @@ def status_form() -> rx.Component:
                                       ItemState.extra["status"], "under_consideration"),
                 class_name="select",
             ),
-            textarea_field("answer", "Answer to the author and everyone (optional)",
+            textarea_field("answer", N_("Answer to the author and everyone (optional)"),
                            "idea-answer", max_length=2000, required=False, rows=3),
             rx.button(t("Save the official status"), type="submit", id="idea-status-save"),
             spacing="2", align="stretch",
