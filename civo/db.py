@@ -92,8 +92,10 @@ def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - Civo supports SQLite and PostgreSQL
         raise RuntimeError(f"unsupported database {dialect}")
-    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    target = getattr(table, "__table__", table)
+    stmt = (insert(target).values(**values).on_conflict_do_nothing()
+            .returning(sa.literal_column("1")))
+    return session.execute(stmt).first() is not None
 
 
 def retrying(session: Session, work: Callable[[], T], *, attempts: int = 8) -> T:

@@ -96,7 +96,8 @@ def page(*, session: Session, actor: policy.Actor, phase_id: Any, seed: int,
     if not policy.can(actor, "item.view", where) or where.phase.module_key != "ideas":
         raise NotFound("This page does not exist.")
     if policy.phase_is_open(actor, where):
-        order_key = (Item.id * _MULTIPLIER + int(seed) % _PRIME) % _PRIME
+        # BIGINT: id × multiplier overflows PostgreSQL's 32-bit integer.
+        order_key = (sa.cast(Item.id, sa.BigInteger) * _MULTIPLIER + int(seed) % _PRIME) % _PRIME
         direction = "asc"
     else:
         order_key = Item.support_count
