@@ -45,6 +45,6 @@ i18n: install
 	$(BIN)/python scripts/i18n.py update && $(BIN)/python scripts/i18n.py check
 
 # The feed benchmark (bench/feed.py): generates 100k contributions, 2M read marks and 1M
-# reactions on SQLite, prints p50/p95 figures and a RESULT line. ~10 minutes on 2 cores.
+# reactions on SQLite, prints p50/p95 figures and a RESULT line. ~3 minutes on 2 cores.
 bench: install
 	$(BIN)/python bench/feed.py
