@@ -43,6 +43,16 @@ def _project_id(title: str) -> int:
     return found
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 90, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _context_page(browser: Browser) -> Page:
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
     return context.new_page()
@@ -71,12 +81,24 @@ def test_idea_feed_reaction_and_read_receipt_live(browser: Browser, base_url: st
         a.get_by_label("Title").fill(title)
         a.get_by_label("Describe your idea").fill("A quiet room with volunteers, see "
                                                   "https://example.org/club")
+        a.locator("#idea-image input[type=file]").set_input_files(files=[{
+            "name": "notes.txt", "mimeType": "image/png", "buffer": b"not an image"}])
+        expect(a.locator("#image-error")).to_contain_text("not an image we accept")
+        a.locator("#idea-image input[type=file]").set_input_files(files=[{
+            "name": "room.png", "mimeType": "image/png", "buffer": _png()}])
+        expect(a.locator("#image-attached")).to_be_visible()
+        a.get_by_label("Describe the image for people who cannot see it").fill(
+            "A classroom with long tables")
         a.locator("#idea-submit").click()
         expect(a).to_have_url(re.compile(r"/i/\d+/?$"))
         expect(a.locator("main h1")).to_have_text(title)
         link = a.get_by_role("link", name="https://example.org/club")
         expect(link).to_have_attribute("rel", "nofollow ugc noopener")
         item_path = re.search(r"/i/\d+", a.url).group(0)
+        image = a.locator("#idea-image-view")
+        expect(image).to_have_attribute("alt", "A classroom with long tables")
+        expect(image).to_have_attribute("src", re.compile(r"/_upload/ideas/[\w-]{24}\.webp$"))
+        a.wait_for_function("document.getElementById('idea-image-view').naturalWidth > 0")
 
         # B's feed says so live ("new items"), and after showing them the idea is first, unread.
         expect(b.locator("#new-items")).to_be_visible()

@@ -44,12 +44,47 @@ def support_button(item_id: rx.Var, supported: rx.Var, count: rx.Var, enabled: r
     )
 
 
+IMAGE_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"],
+               "image/webp": [".webp"], "image/gif": [".gif"]}
+
+
+def image_picker() -> rx.Component:
+    """Optional image: uploaded on choice, checked and re-encoded on the server."""
+    return rx.vstack(
+        rx.text(t("Image (optional, JPEG, PNG, WebP or GIF, up to 5 MB)"),
+                class_name="field-label", id="idea-image-label"),
+        rx.upload.root(
+            rx.button(rx.icon("image-plus", aria_hidden="true"), t("Choose an image"),
+                      type="button", variant="soft", high_contrast=True,
+                      aria_describedby="idea-image-label"),
+            id="idea-image", accept=IMAGE_TYPES, max_files=1, multiple=False,
+            on_drop=IdeasState.attach_image(rx.upload_files(upload_id="idea-image")),
+            no_drag=True,
+        ),
+        rx.cond(IdeasState.image_attached, rx.hstack(
+            rx.text(t("Image attached."), size="2", id="image-attached"),
+            rx.button(t("Remove image"), type="button", size="1", variant="soft",
+                      high_contrast=True, on_click=IdeasState.remove_image),
+            spacing="2", align="center")),
+        rx.cond(IdeasState.image_attached, rx.vstack(
+            rx.el.label(t("Describe the image for people who cannot see it"),
+                        html_for="idea-image-alt", class_name="field-label"),
+            rx.input(name="image_alt", id="idea-image-alt", max_length=200, width="100%"),
+            spacing="1", align="stretch")),
+        rx.cond(IdeasState.image_error, rx.text(IdeasState.image_error, role="alert",
+                                                class_name="field-error", size="2",
+                                                id="image-error")),
+        spacing="2", align="stretch",
+    )
+
+
 def propose_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading(t("Propose an idea"), as_="h3", size="4"),
             text_field("title", N_("Title"), "idea-title", max_length=120),
             textarea_field("body", N_("Describe your idea"), "idea-body", max_length=2000),
+            image_picker(),
             anonymous_checkbox("idea-anonymous"),
             error_callout(IdeasState.form_error, "idea-error"),
             rx.button(t("Publish idea"), type="submit", size="3", id="idea-submit"),
@@ -119,6 +154,10 @@ def ideas_item_extra() -> rx.Component:
                            ItemState.item["can_react"].to(bool), "support-item"),
             spacing="3", align="center", wrap="wrap",
         ),
+        rx.cond(ItemState.extra["image"] != "",
+                rx.image(src=rx.get_upload_url(ItemState.extra["image"].to(str)),
+                         alt=ItemState.extra["image_alt"].to(str), max_width="100%",
+                         max_height="28rem", object_fit="contain", id="idea-image-view")),
         rx.cond(ItemState.extra["answer"] != "",
                 rx.callout(ItemState.extra["answer"], icon="landmark", color_scheme="indigo",
                            id="official-answer")),

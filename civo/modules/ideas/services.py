@@ -28,12 +28,24 @@ _MULTIPLIER = 1_103_515_245
 
 
 def propose(*, session: Session, actor: policy.Actor, phase_id: Any, title: str, body: str,
-            anonymous: bool = False) -> Item:
+            anonymous: bool = False, image: str | None = None, image_alt: Any = "") -> Item:
+    """Post an idea; ``image`` is a name :func:`civo.services.images.store` returned."""
+    from civo.services import images
+
     where = items.where_for_phase(session, phase_id)
     if where.phase.module_key != "ideas":
         raise NotFound("This page does not exist.")
+    extra: dict[str, str] = {}
+    if image:
+        if not images.is_stored_name(image):
+            raise ValidationError("The image could not be found; please add it again.",
+                                  field="image")
+        extra = {"image": image, "image_alt": rich_text.clean(
+            image_alt, label="Image description", max_len=200, required=False,
+            field="image_alt")}
     return items.create(session=session, actor=actor, phase_id=phase_id, kind="idea",
-                        title=title, body=body, anonymous=anonymous, title_required=True)
+                        title=title, body=body, anonymous=anonymous, title_required=True,
+                        extra=extra)
 
 
 def _idea(session: Session, actor: policy.Actor, item_id: Any) -> tuple[Item, items.Where]:
@@ -140,7 +152,10 @@ def details(session: Session, actor: policy.Actor, ids: list[int]) -> dict[int, 
 
 def describe(*, session: Session, actor: policy.Actor, item: Item) -> dict[str, str]:
     info = details(session, actor, [item.id])[item.id]
+    extra = item.extra or {}
     return {"status": info["status"], "answer": info["answer"],
+            "image": extra.get("image", ""), "image_alt": extra.get("image_alt", "")
+            or item.title,
             "supported": "1" if info["supported"] else "",
             "can_set_status": "1" if policy.can(actor, "item.set_status",
                                                 items.load(session, actor, item.id)[1]) else ""}

@@ -22,6 +22,9 @@ class IdeasState(ParticipationViews):
     form_error: str = ""
     error: str = ""
     posted: str = ""
+    image_attached: bool = False
+    image_error: str = ""
+    _pending_image: str = ""
     _phase_id: int = 0
     _cursor: str | None = None
     _seen_rev: int = -1
@@ -73,16 +76,44 @@ class IdeasState(ParticipationViews):
             await self._fetch(keep=len(self.ideas) + 20)
 
     @rx.event
+    async def attach_image(self, files: list[rx.UploadFile]):
+        """Check, re-encode and keep one image for the idea being written (≤ 5 MB)."""
+        import asyncio
+
+        from civo.services import images
+        from civo.services.items import require_open, where_for_phase
+
+        actor = await self._actor()
+        phase_id = self._phase_id
+        try:
+            where = await run_service(lambda *, session: where_for_phase(session, phase_id))
+            require_open(actor, "item.contribute", where)
+            if not files:
+                return
+            data = await files[0].read(images.MAX_BYTES + 1)
+            name = await asyncio.to_thread(images.store, data, folder="ideas")
+        except CivoError as error:
+            self.image_error, self.image_attached = self._error_text(error), False
+            return
+        self._pending_image, self.image_attached, self.image_error = name, True, ""
+
+    @rx.event
+    def remove_image(self):
+        self._pending_image, self.image_attached = "", False
+
+    @rx.event
     async def propose(self, form: dict[str, Any]):
         actor = await self._actor()
         try:
             idea = await run_service(ideas.propose, actor=actor, phase_id=self._phase_id,
                                      title=form.get("title", ""), body=form.get("body", ""),
-                                     anonymous=form.get("anonymous") in ("on", True, "true"))
+                                     anonymous=form.get("anonymous") in ("on", True, "true"),
+                                     image=self._pending_image or None,
+                                     image_alt=form.get("image_alt", ""))
         except CivoError as error:
             self.form_error = self._error_text(error)
             return
-        self.form_error = ""
+        self.form_error, self._pending_image, self.image_attached = "", "", False
         self.posted = self._t("Your idea is published.")
         await self._announce(new_item=True)
         self._seen_rev = (await self.get_state(SpaceLive)).rev
