@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import reflex as rx
@@ -61,6 +62,11 @@ class IdeasState(ParticipationViews):
         self.form_error, self.error, self.posted = "", "", ""
         self._seen_rev = (await self.get_state(SpaceLive)).rev
         await self._fetch()
+        # The drop zone's file input takes no props of ours: name it for screen readers.
+        label = json.dumps(self._t("Choose an image"))
+        return rx.call_script(
+            "document.querySelectorAll('#idea-image input[type=file]')"
+            f".forEach(el => el.setAttribute('aria-label', {label}))")
 
     @rx.event
     async def refresh_live(self):
