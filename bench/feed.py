@@ -50,7 +50,6 @@ import random
 import sys
 import tempfile
 import time
-from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -72,12 +71,9 @@ from civo.models import (  # noqa: E402
     Community,
     Follow,
     Membership,
-    Phase,
-    Place,
-    Project,
     User,
 )
-from civo.models.participation import Item, ItemRead, Reaction  # noqa: E402
+from civo.models.participation import Item, ItemRead  # noqa: E402
 from civo.services import feed  # noqa: E402
 
 UTC = timezone.utc

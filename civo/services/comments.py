@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from civo import policy
 from civo.models._common import utcnow
 from civo.models.participation import Comment
-from civo.services import items, reactions, rich_text
+from civo.services import items, keyset, reactions, rich_text
 from civo.services.errors import NotFound, ValidationError
 
 MAX_DEPTH = 3
@@ -120,12 +120,7 @@ def page(*, session: Session, actor: policy.Actor, item_id: Any, cursor: str | N
     limit = max(1, min(limit, PAGE_SIZE))
     stmt = select(Comment).where(Comment.item_id == item.id, Comment.depth == 1)
     if cursor:
-        stamp, _, raw = cursor.rpartition("|")
-        try:
-            key = (datetime.fromisoformat(stamp), int(raw))
-        except ValueError:
-            raise ValidationError("This page link is no longer valid.") from None
-        stmt = stmt.where(sa.tuple_(Comment.created_at, Comment.id) > key)
+        stmt = stmt.where(sa.tuple_(Comment.created_at, Comment.id) > keyset.decode(cursor))
     roots = list(session.exec(stmt.order_by(Comment.created_at, Comment.id).limit(limit + 1)))
     more = len(roots) > limit
     roots = roots[:limit]
@@ -168,5 +163,5 @@ def page(*, session: Session, actor: policy.Actor, item_id: Any, cursor: str | N
             reactions=items.reaction_counts(c), reaction_count=c.reaction_count,
             my_reaction=my.get(c.id, ""),
         ))
-    next_cursor = f"{roots[-1].created_at.isoformat()}|{roots[-1].id}" if more else None
+    next_cursor = keyset.encode(roots[-1].created_at, roots[-1].id) if more else None
     return CommentPage(comments=tuple(views), next_cursor=next_cursor)

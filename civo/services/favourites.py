@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +12,7 @@ from civo.db import insert_ignore
 from civo.models import Community
 from civo.models._common import utcnow
 from civo.models.participation import Favourite, Item
-from civo.services import items
+from civo.services import items, keyset
 from civo.services.errors import ValidationError
 from civo.services.feed import FeedPage, card_rows
 
@@ -47,16 +46,11 @@ def page(*, session: Session, actor: policy.Actor, cursor: str | None = None,
             .where(Favourite.user_id == actor.user_id, Item.deleted_at.is_(None),
                    policy.visible_communities(actor, Community)))
     if cursor:
-        stamp, _, raw = cursor.rpartition("|")
-        try:
-            key = (datetime.fromisoformat(stamp), int(raw))
-        except ValueError:
-            raise ValidationError("This page link is no longer valid.") from None
-        stmt = stmt.where(sa.tuple_(Favourite.created_at, Favourite.id) < key)
+        stmt = stmt.where(sa.tuple_(Favourite.created_at, Favourite.id) < keyset.decode(cursor))
     rows = list(session.exec(stmt.order_by(Favourite.created_at.desc(), Favourite.id.desc())
                              .limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     cards = card_rows(session, actor, [r[0] for r in rows])
-    next_cursor = f"{rows[-1][1].isoformat()}|{rows[-1][2]}" if more else None
+    next_cursor = keyset.encode(rows[-1][1], rows[-1][2]) if more else None
     return FeedPage(items=cards, next_cursor=next_cursor)

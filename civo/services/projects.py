@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from civo import policy
 from civo.models import Community, Follow, Project
-from civo.services.errors import ValidationError
+from civo.services import keyset
 
 PAGE_SIZE = 20
 
@@ -47,13 +46,7 @@ def latest(
         stmt = stmt.join(Follow, sa.and_(Follow.community_id == Community.id,
                                          Follow.user_id == actor.user_id))
     if cursor:
-        stamp, _, raw_id = cursor.rpartition("|")
-        try:
-            when = datetime.fromisoformat(stamp)
-            last_id = int(raw_id)
-        except ValueError:
-            raise ValidationError("This page link is no longer valid.") from None
-        stmt = stmt.where(sa.tuple_(Project.published_at, Project.id) < (when, last_id))
+        stmt = stmt.where(sa.tuple_(Project.published_at, Project.id) < keyset.decode(cursor))
     rows = session.exec(
         stmt.order_by(Project.published_at.desc(), Project.id.desc()).limit(limit + 1)
     ).all()
@@ -67,7 +60,7 @@ def latest(
     next_cursor = None
     if more and rows:
         last = rows[-1][0]
-        next_cursor = f"{last.published_at.isoformat()}|{last.id}"
+        next_cursor = keyset.encode(last.published_at, last.id)
     return ProjectPage(items=items, next_cursor=next_cursor)
 
 

@@ -9,7 +9,7 @@ import reflex as rx
 from civo.db import run_service
 from civo.modules import MODULES
 from civo.services import projects
-from civo.services.errors import CivoError
+from civo.services.errors import CivoError, NotFound
 from civo.state.participation import ParticipationViews
 
 
@@ -32,7 +32,7 @@ class ProjectState(ParticipationViews):
             params.get("phase_id"))
         try:
             if project_id is None:
-                raise projects.ValidationError("This page does not exist.")
+                raise NotFound("This page does not exist.")
             found = await run_service(projects.view, actor=actor, project_id=project_id)
         except CivoError:
             self.not_found, self.project, self.phases, self.phase = True, {}, [], {}

@@ -7,10 +7,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import select
 
 from civo import policy
-from civo.models import Community, Phase, Project
+from civo.models import Project
 from civo.models._common import utcnow
 from civo.models.participation import Item
 from civo.modules.ideas import services as ideas

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from civo import policy
-from civo.models import Community, CommunityRole, Membership, Phase, Project
+from civo.models import CommunityRole, Membership, Phase, Project
 from civo.models._common import utcnow
 from civo.models.participation import Comment, ImpactEvent, Item, Reaction
 from civo.modules.debate import services as debate

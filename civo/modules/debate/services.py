@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +9,7 @@ from sqlmodel import Session, select
 
 from civo import policy
 from civo.models.participation import Item
-from civo.services import items
+from civo.services import items, keyset
 from civo.services.errors import NotFound, ValidationError
 from civo.services.feed import FeedPage, card_rows
 
@@ -37,17 +36,12 @@ def page(*, session: Session, actor: policy.Actor, phase_id: Any, cursor: str | 
         raise NotFound("This page does not exist.")
     stmt = select(Item).where(Item.phase_id == where.phase.id, Item.deleted_at.is_(None))
     if cursor:
-        stamp, _, raw = cursor.rpartition("|")
-        try:
-            key = (datetime.fromisoformat(stamp), int(raw))
-        except ValueError:
-            raise ValidationError("This page link is no longer valid.") from None
-        stmt = stmt.where(sa.tuple_(Item.created_at, Item.id) < key)
+        stmt = stmt.where(sa.tuple_(Item.created_at, Item.id) < keyset.decode(cursor))
     rows = list(session.exec(stmt.order_by(Item.created_at.desc(), Item.id.desc())
                              .limit(PAGE_SIZE + 1)))
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    nxt = f"{rows[-1].created_at.isoformat()}|{rows[-1].id}" if more else None
+    nxt = keyset.encode(rows[-1].created_at, rows[-1].id) if more else None
     return FeedPage(items=card_rows(session, actor, rows), next_cursor=nxt)
 
 
