@@ -5,12 +5,16 @@ import reflex as rx
 import civo.models  # noqa: F401  (tables registered for Alembic)
 from civo.components.i18n import t
 from civo.pages import ROUTES
+from civo.services import housekeeping
 from civo.state.base import AppState
 
 app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="en",
 )
+
+# Periodic chores (purging unused uploads, …) on every backend worker.
+app.register_lifespan_task(housekeeping.loop)
 
 for route in ROUTES:
     app.add_page(

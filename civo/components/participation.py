@@ -59,7 +59,7 @@ def counts_line(card: rx.Var) -> rx.Component:
                 rx.text.span(t("comments"), class_name="visually-hidden"), size="2"),
         rx.text(rx.icon("smile", size=16, aria_hidden="true"), " ", card["reactions"],
                 rx.text.span(t("reactions"), class_name="visually-hidden"), size="2"),
-        rx.cond(card["module_key"] == "ideas",
+        rx.cond(card["has_supports"],
                 rx.text(rx.icon("thumbs-up", size=16, aria_hidden="true"), " ",
                         card["supports"], rx.text.span(t("supports"),
                                                        class_name="visually-hidden"),

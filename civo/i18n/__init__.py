@@ -22,8 +22,8 @@ from babel.dates import format_datetime as _format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
 
 LOCALES: tuple[str, ...] = ("en", "fr", "de")
 DEFAULT_LOCALE = "en"

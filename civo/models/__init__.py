@@ -10,7 +10,6 @@ from civo.models.communities import (
     Follow,
     Membership,
 )
-from civo.models.places import Place, PlaceKind
 from civo.models.participation import (
     Comment,
     Emoji,
@@ -21,7 +20,9 @@ from civo.models.participation import (
     ItemRead,
     Reaction,
 )
+from civo.models.places import Place, PlaceKind
 from civo.models.projects import Phase, PhaseStatus, Project, ProjectStatus
+from civo.models.uploads import StoredFile
 
 __all__ = [
     "Comment",
@@ -34,6 +35,7 @@ __all__ = [
     "Phase",
     "PhaseStatus",
     "Reaction",
+    "StoredFile",
     "GOVERNING_KINDS",
     "AccessCode",
     "Community",

@@ -7,8 +7,10 @@ import reflex as rx
 from civo.components.cards import KIND_LABELS, community_card, kind_badge, project_card
 from civo.components.i18n import t
 from civo.components.layout import page_shell
+from civo.components.participation import feed_card, load_more_button
 from civo.i18n import N_
 from civo.state.communities import CommunityState, DirectoryState
+from civo.state.live import SpaceLive, live_trigger
 
 
 def level_tabs() -> rx.Component:
@@ -117,6 +119,16 @@ def community_body() -> rx.Component:
                                 lambda p: project_card(p, show_community=False)),
                      class_name="plain-list stack"),
         ),
+        live_trigger(SpaceLive.rev, CommunityState.refresh_live),
+        rx.heading(t("Latest contributions"), as_="h2", size="5"),
+        rx.cond(
+            CommunityState.activity.length() == 0,
+            rx.text(t("Nobody has contributed yet."), id="activity-empty"),
+            rx.el.ul(rx.foreach(CommunityState.activity, feed_card),
+                     class_name="plain-list stack", id="community-activity"),
+        ),
+        load_more_button(CommunityState.activity_more, CommunityState.load_more_activity,
+                         "activity-more"),
         spacing="4", align="stretch", width="100%",
     )
 

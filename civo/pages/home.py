@@ -44,7 +44,8 @@ def select(label: str, id_: str, value, on_change, options) -> rx.Component:
 
 
 def controls() -> rx.Component:
-    return rx.cond(FeedState.signed_in, rx.hstack(
+    """Filters for everyone; sorting, community filter and "mark all read" when signed in."""
+    signed_in_only = [
         select(N_("Sort"), "feed-sort", FeedState.sort, FeedState.set_sort,
                [rx.el.option(t(label), value=value) for value, label in SORT_LABELS]),
         select(N_("Community"), "feed-community", FeedState.community_filter,
@@ -52,16 +53,20 @@ def controls() -> rx.Component:
                [rx.el.option(t("All"), value=""),
                 rx.foreach(FeedState.community_options,
                            lambda c: rx.el.option(c["name"], value=c["id"]))]),
+    ]
+    return rx.hstack(
+        *[rx.cond(FeedState.signed_in, control) for control in signed_in_only],
         select(N_("Type"), "feed-module", FeedState.module_filter, FeedState.set_module_filter,
                [rx.el.option(t("All"), value="")]
                + [rx.el.option(t(spec.label), value=spec.key) for spec in MODULES]),
         select(N_("Status"), "feed-status", FeedState.status_filter, FeedState.set_status_filter,
                [rx.el.option(t("All"), value=""), rx.el.option(t("Open"), value="open"),
                 rx.el.option(t("Closed"), value="closed")]),
-        rx.button(t("Mark all as read"), on_click=FeedState.mark_all_read, variant="soft",
-                  high_contrast=True, id="mark-all-read"),
-        spacing="3", wrap="wrap", align="end",
-    ))
+        rx.cond(FeedState.signed_in,
+                rx.button(t("Mark all as read"), on_click=FeedState.mark_all_read,
+                          variant="soft", high_contrast=True, id="mark-all-read")),
+        spacing="3", wrap="wrap", align="end", role="group", aria_label=t("Feed options"),
+    )
 
 
 def home_page() -> rx.Component:

@@ -83,6 +83,10 @@ def project_page() -> rx.Component:
                             rx.text(ProjectState.project["dates"], size="2")),
                     spacing="3", align="center", wrap="wrap",
                 ),
+                rx.cond(ProjectState.project["cover"] != "",
+                        rx.image(src=rx.get_upload_url(ProjectState.project["cover"].to(str)),
+                                 alt="", width="100%", max_height="20rem", object_fit="cover",
+                                 border_radius="var(--radius-3)", id="project-cover")),
                 rx.text(ProjectState.project["summary"], size="4"),
                 rx.grid(
                     rx.card(rx.heading(t("Purpose"), as_="h2", size="4"),
@@ -170,7 +174,7 @@ def comment_view(c: rx.Var) -> rx.Component:
                     rx.cond(c["can_edit"],
                             rx.button(t("Edit"), size="1", variant="soft", high_contrast=True,
                                       on_click=ItemState.start_comment_edit(c["id"]))),
-                    rx.cond(c["is_mine"],
+                    rx.cond(c["can_delete"],
                             rx.button(t("Delete"), size="1", variant="soft", color_scheme="red",
                                       on_click=ItemState.delete_comment(c["id"]))),
                     spacing="3", wrap="wrap", align="center",
@@ -180,6 +184,11 @@ def comment_view(c: rx.Var) -> rx.Component:
             border_left=rx.cond(c["depth"].to(int) > 1, "2px solid var(--gray-6)", "none"),
             padding_y="0.5em",
         ),
+        rx.cond(c["more_after"].to(int) > 0, rx.button(
+            t("Show more replies"), " (", c["more_after"], ")",
+            on_click=ItemState.load_more_replies(c["root_id"]), size="1", variant="ghost",
+            high_contrast=True, margin_left="1em",
+            id="more-replies-" + c["root_id"].to(str))),
         id="comment-" + c["id"].to(str),
     )
 

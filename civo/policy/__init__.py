@@ -100,7 +100,9 @@ def can_view_project(actor: Actor, where: PlaceInProject) -> bool:
 
 
 def phase_is_open(_actor: Actor, where: PlaceInProject) -> bool:
-    return where.phase.status == "open" and where.project.status == "open"
+    """Contributions are taken only in an open phase of an open, *published* project."""
+    return (where.phase is not None and where.phase.status == "open"
+            and where.project.status == "open" and where.project.published_at is not None)
 
 
 def module_allows(feature: str) -> Callable[[Actor, Any], bool]:

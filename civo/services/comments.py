@@ -12,15 +12,16 @@ from sqlmodel import Session, select
 
 from civo import policy
 from civo.models._common import utcnow
-from civo.models.participation import Comment
+from civo.models.participation import Comment, Item
 from civo.services import items, keyset, reactions, rich_text
 from civo.services.errors import NotFound, ValidationError
 
 MAX_DEPTH = 3
 PAGE_SIZE = 20
 BODY_MAX = 2000
-# Replies shown under one page of threads (a very busy page says "open the thread").
-MAX_REPLIES = 180
+# Replies shown under each thread at first; "show more replies" loads the rest, 20 at a time.
+REPLIES_SHOWN = 10
+REPLIES_PAGE = 20
 
 
 def post(*, session: Session, actor: policy.Actor, item_id: Any, body: str,
@@ -64,11 +65,20 @@ def _own(session: Session, actor: policy.Actor, comment_id: Any) -> tuple[Commen
 def edit(*, session: Session, actor: policy.Actor, comment_id: Any, body: str) -> Comment:
     comment, where = _own(session, actor, comment_id)
     policy.require(actor, "item.edit", where)
+    parent_item = session.get(Item, comment.item_id)
+    if parent_item is None or parent_item.deleted_at is not None:
+        raise ValidationError("This contribution was deleted.")
+    items.require_open(actor, "item.comment", where)
     if utcnow() - comment.created_at > items.EDIT_WINDOW:
         raise ValidationError("Comments can only be edited within 10 minutes of posting.")
     text = rich_text.clean(body, label="Comment", max_len=BODY_MAX)
-    session.execute(sa.update(Comment).where(Comment.id == comment.id)
-                    .values(body=text, edited_at=utcnow()))
+    # Conditional: an edit racing a delete (another tab) never writes text back.
+    done = session.execute(sa.update(Comment).where(
+        Comment.id == comment.id, Comment.deleted_at.is_(None)).values(
+        body=text, edited_at=utcnow())).rowcount
+    if done != 1:
+        session.rollback()
+        raise NotFound("This comment does not exist.")
     session.commit()
     session.refresh(comment)
     return comment
@@ -90,6 +100,7 @@ def delete(*, session: Session, actor: policy.Actor, comment_id: Any) -> None:
 class CommentView:
     id: int
     parent_id: int
+    root_id: int
     depth: int
     segments: list[dict[str, str]]
     body: str
@@ -102,9 +113,13 @@ class CommentView:
     deleted: bool
     can_reply: bool
     can_edit: bool
+    can_delete: bool
     reactions: dict[str, int]
     reaction_count: int
     my_reaction: str
+    # On a thread's root: replies not shown yet, and where to continue (keyset).
+    more_replies: int = 0
+    replies_cursor: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,55 +128,118 @@ class CommentPage:
     next_cursor: str | None
 
 
+def thread_order(nodes: list[Any], *, id_of=lambda n: n.id,
+                 parent_of=lambda n: n.parent_id) -> list[Any]:
+    """Depth-first order of one or more threads, each level oldest first.
+
+    ``nodes`` come oldest first. A reply whose parent is not among ``nodes`` is placed
+    as if it started a thread (never dropped).
+    """
+    ids = {id_of(n) for n in nodes}
+    children: dict[int | None, list[Any]] = {}
+    for node in nodes:
+        parent = parent_of(node) or None
+        children.setdefault(parent if parent in ids else None, []).append(node)
+    ordered: list[Any] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack.extend(reversed(children.get(id_of(node), [])))
+    return ordered
+
+
+def _views(session: Session, actor: policy.Actor, item: Item, where: items.Where,
+           rows: list[Comment], more: dict[int, tuple[int, str]] | None = None
+           ) -> list[CommentView]:
+    who = items.authors(session, [(c.author_id, c.is_anonymous, item.project_id) for c in rows])
+    my = reactions.mine(session, actor.user_id, "comment", [c.id for c in rows])
+    is_open = policy.phase_is_open(actor, where) and item.deleted_at is None
+    moderator = policy.is_moderator(actor)
+    now = utcnow()
+    more = more or {}
+    views = []
+    for c in rows:
+        author = who[(c.author_id, c.is_anonymous, item.project_id)]
+        mine = actor.signed_in and c.author_id == actor.user_id
+        deleted = c.deleted_at is not None
+        hidden_replies, replies_cursor = more.get(c.id, (0, ""))
+        views.append(CommentView(
+            id=c.id, parent_id=c.parent_id or 0, root_id=c.root_id or c.id, depth=c.depth,
+            segments=[] if deleted else rich_text.segments(c.body),
+            body="" if deleted else c.body,
+            author_kind="deleted" if deleted else author.kind,
+            author_name="" if deleted else author.label,
+            author_tag="" if deleted else author.tag, is_mine=mine and not deleted,
+            created_at=c.created_at, edited=c.edited_at is not None, deleted=deleted,
+            can_reply=is_open and actor.signed_in and c.depth < MAX_DEPTH and not deleted,
+            can_edit=(mine and is_open and not deleted
+                      and now - c.created_at <= items.EDIT_WINDOW),
+            can_delete=not deleted and (mine or moderator),
+            reactions=items.reaction_counts(c), reaction_count=c.reaction_count,
+            my_reaction=my.get(c.id, ""), more_replies=hidden_replies,
+            replies_cursor=replies_cursor,
+        ))
+    return views
+
+
 def page(*, session: Session, actor: policy.Actor, item_id: Any, cursor: str | None = None,
          limit: int = PAGE_SIZE) -> CommentPage:
-    """Up to ``limit`` threads (oldest first) with their replies, keyset on (created, id)."""
+    """Up to ``limit`` threads (oldest first), each with its first replies.
+
+    Threads page by keyset on (created, id); each thread shows its first
+    ``REPLIES_SHOWN`` replies, and its root says how many more :func:`replies` can load.
+    """
     item, where = items.load(session, actor, item_id)
     limit = max(1, min(limit, PAGE_SIZE))
     stmt = select(Comment).where(Comment.item_id == item.id, Comment.depth == 1)
     if cursor:
         stmt = stmt.where(sa.tuple_(Comment.created_at, Comment.id) > keyset.decode(cursor))
     roots = list(session.exec(stmt.order_by(Comment.created_at, Comment.id).limit(limit + 1)))
-    more = len(roots) > limit
+    has_more = len(roots) > limit
     roots = roots[:limit]
-    replies: list[Comment] = []
+    shown: list[Comment] = []
+    more: dict[int, tuple[int, str]] = {}
     if roots:
-        replies = list(session.exec(
-            select(Comment).where(Comment.root_id.in_([r.id for r in roots]))
-            .order_by(Comment.created_at, Comment.id).limit(MAX_REPLIES)))
-    children: dict[int, list[Comment]] = {}
-    for reply in replies:
-        children.setdefault(reply.parent_id, []).append(reply)
-    ordered: list[Comment] = []
+        ranked = select(
+            Comment.id,
+            sa.func.row_number().over(partition_by=Comment.root_id,
+                                      order_by=(Comment.created_at, Comment.id)).label("rn"),
+            sa.func.count().over(partition_by=Comment.root_id).label("total"),
+        ).where(Comment.root_id.in_([r.id for r in roots])).subquery()
+        rows = session.exec(
+            select(Comment, ranked.c.rn, ranked.c.total).join(ranked, ranked.c.id == Comment.id)
+            .where(ranked.c.rn <= REPLIES_SHOWN).order_by(Comment.created_at, Comment.id)).all()
+        for reply, rn, total in rows:
+            shown.append(reply)
+            if rn == REPLIES_SHOWN and total > REPLIES_SHOWN:
+                more[reply.root_id] = (total - REPLIES_SHOWN,
+                                       keyset.encode(reply.created_at, reply.id))
+    ordered = thread_order([*roots, *shown])
+    views = _views(session, actor, item, where, ordered, more)
+    next_cursor = keyset.encode(roots[-1].created_at, roots[-1].id) if has_more else None
+    return CommentPage(comments=tuple(views), next_cursor=next_cursor)
 
-    def walk(node: Comment) -> None:
-        ordered.append(node)
-        for child in children.get(node.id, []):
-            walk(child)
 
-    for root in roots:
-        walk(root)
-    who = items.authors(session, [(c.author_id, c.is_anonymous, item.project_id)
-                                  for c in ordered])
-    my = reactions.mine(session, actor.user_id, "comment", [c.id for c in ordered])
-    is_open = policy.phase_is_open(actor, where) and item.deleted_at is None
-    now = utcnow()
-    views = []
-    for c in ordered:
-        author = who[(c.author_id, c.is_anonymous, item.project_id)]
-        mine = actor.signed_in and c.author_id == actor.user_id
-        deleted = c.deleted_at is not None
-        views.append(CommentView(
-            id=c.id, parent_id=c.parent_id or 0, depth=c.depth,
-            segments=[] if deleted else rich_text.segments(c.body), body=c.body,
-            author_kind="deleted" if deleted else author.kind,
-            author_name="" if deleted else author.label,
-            author_tag="" if deleted else author.tag, is_mine=mine and not deleted,
-            created_at=c.created_at, edited=c.edited_at is not None, deleted=deleted,
-            can_reply=is_open and actor.signed_in and c.depth < MAX_DEPTH and not deleted,
-            can_edit=mine and not deleted and now - c.created_at <= items.EDIT_WINDOW,
-            reactions=items.reaction_counts(c), reaction_count=c.reaction_count,
-            my_reaction=my.get(c.id, ""),
-        ))
-    next_cursor = keyset.encode(roots[-1].created_at, roots[-1].id) if more else None
+def replies(*, session: Session, actor: policy.Actor, item_id: Any, root_id: Any,
+            cursor: Any, limit: int = REPLIES_PAGE) -> CommentPage:
+    """The next replies of one thread after ``cursor`` (oldest first, keyset).
+
+    The returned page's ``next_cursor`` continues the same thread.
+    """
+    item, where = items.load(session, actor, item_id)
+    if not isinstance(root_id, int) or isinstance(root_id, bool) or not isinstance(cursor, str):
+        raise NotFound("This comment does not exist.")
+    root = session.get(Comment, root_id)
+    if root is None or root.item_id != item.id or root.depth != 1:
+        raise NotFound("This comment does not exist.")
+    limit = max(1, min(limit, REPLIES_PAGE))
+    rows = list(session.exec(
+        select(Comment).where(Comment.root_id == root.id,
+                              sa.tuple_(Comment.created_at, Comment.id) > keyset.decode(cursor))
+        .order_by(Comment.created_at, Comment.id).limit(limit + 1)))
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    views = _views(session, actor, item, where, rows)
+    next_cursor = keyset.encode(rows[-1].created_at, rows[-1].id) if has_more else None
     return CommentPage(comments=tuple(views), next_cursor=next_cursor)

@@ -138,16 +138,29 @@ def _read_clause(user_id: int, watermark: datetime | None) -> sa.ColumnElement[b
     return sa.or_(Item.created_at <= watermark, marked)
 
 
+def listed(community_ids: list[int] | sa.Select) -> sa.ColumnElement[bool]:
+    """Items a feed may list: in these communities, not deleted, in a published project.
+
+    (Contributions are only taken in published projects; the project check guards the
+    feed even so: a draft project's content never leaks into a list.)
+    """
+    published = select(Project.id).where(Project.published_at.is_not(None),
+                                          Project.community_id.in_(community_ids))
+    return sa.and_(Item.community_id.in_(community_ids), Item.deleted_at.is_(None),
+                   Item.project_id.in_(published))
+
+
 def _base(community_ids: list[int] | sa.Select, snapshot: datetime, filters: Filters):
-    stmt = select(Item).where(Item.community_id.in_(community_ids), Item.deleted_at.is_(None),
-                              Item.created_at <= snapshot)
+    stmt = select(Item).where(listed(community_ids), Item.created_at <= snapshot)
     if filters.community_id is not None:
         stmt = stmt.where(Item.community_id == filters.community_id)
     if filters.module_key is not None:
         stmt = stmt.where(Item.module_key == filters.module_key)
     if filters.status is not None:
-        phases = select(Phase.id).where(
-            Phase.status == "open" if filters.status == "open" else Phase.status != "open")
+        # "Open" as the policy means it: an open phase of an open project.
+        is_open = sa.and_(Phase.status == "open", Project.status == "open")
+        phases = select(Phase.id).join(Project, Project.id == Phase.project_id).where(
+            is_open if filters.status == "open" else sa.not_(is_open))
         stmt = stmt.where(Item.phase_id.in_(phases))
     return stmt
 
@@ -281,7 +294,7 @@ def unread_count(*, session: Session, actor: policy.Actor) -> int:
         return 0
     watermark = session.exec(select(User.feed_read_before).where(
         User.id == actor.user_id)).first()
-    inner = (select(Item.id).where(Item.community_id.in_(followed), Item.deleted_at.is_(None),
+    inner = (select(Item.id).where(listed(followed),
                                    sa.not_(_read_clause(actor.user_id, watermark)))
              .limit(UNREAD_CAP + 1).subquery())
     return session.exec(select(sa.func.count()).select_from(inner)).one()
@@ -306,12 +319,38 @@ def new_since(*, session: Session, actor: policy.Actor, cursor_or_snapshot: str 
             return 0
     else:
         communities = _public_ids()
-    inner = (select(Item.id).where(Item.community_id.in_(communities), Item.deleted_at.is_(None),
-                                   Item.created_at > snapshot)
+    inner = (select(Item.id).where(listed(communities), Item.created_at > snapshot)
              .limit(UNREAD_CAP + 1))
     if actor.signed_in:
         inner = inner.where(sa.or_(Item.author_id.is_(None), Item.author_id != actor.user_id))
     return session.exec(select(sa.func.count()).select_from(inner.subquery())).one()
+
+
+# ---- one community's activity (its page) ----------------------------------------------
+
+
+def community_activity(*, session: Session, actor: policy.Actor, community_id: Any,
+                       cursor: str | None = None, limit: int = PAGE_SIZE) -> FeedPage:
+    """A community's items, latest activity first (keyset), if the actor may see it."""
+    from civo.services.errors import NotFound
+
+    community = (session.get(Community, community_id)
+                 if isinstance(community_id, int) and not isinstance(community_id, bool)
+                 else None)
+    if community is None or not policy.can(actor, "community.view", community):
+        raise NotFound("This community does not exist or is not visible to you.")
+    limit = max(1, min(limit, PAGE_SIZE))
+    stmt = select(Item).where(listed([community.id]))
+    if cursor:
+        raw_stamp, raw_id = _decode(cursor, 2)
+        stmt = stmt.where(sa.tuple_(Item.last_activity_at, Item.id)
+                          < (_stamp(raw_stamp), _int(raw_id)))
+    rows = list(session.exec(stmt.order_by(Item.last_activity_at.desc(), Item.id.desc())
+                             .limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = _encode(rows[-1].last_activity_at, rows[-1].id) if more else None
+    return FeedPage(items=card_rows(session, actor, rows), next_cursor=nxt)
 
 
 # ---- the visitor feed: a mix of three streams -------------------------------------------

@@ -55,3 +55,9 @@ def is_stored_name(name: object) -> bool:
     """True for a name :func:`store` produced and that exists (never a client path)."""
     return (isinstance(name, str) and bool(_NAME.match(name))
             and (upload_dir() / name).is_file())
+
+
+def remove(name: str) -> None:
+    """Delete a stored image file (a name :func:`store` produced); missing is fine."""
+    if isinstance(name, str) and _NAME.match(name):
+        (upload_dir() / name).unlink(missing_ok=True)

@@ -123,8 +123,13 @@ def authors(session: Session, rows: list[tuple[int | None, bool, int]]) -> dict[
 def create(
     *, session: Session, actor: policy.Actor, phase_id: Any, kind: str, title: str, body: str,
     anonymous: bool = False, extra: dict[str, Any] | None = None, title_required: bool = False,
+    files: tuple[str, ...] = (),
 ) -> Item:
-    """Post an item in an open phase (the caller module validated its own fields)."""
+    """Post an item in an open phase (the caller module validated its own fields).
+
+    ``files`` are the actor's own uploads the item uses; they are attached in the same
+    transaction (a file that is not theirs, or already used, refuses the whole post).
+    """
     where = where_for_phase(session, phase_id)
     if not policy.can(actor, "item.view", where):
         raise NotFound("This page does not exist.")
@@ -139,6 +144,13 @@ def create(
         is_anonymous=bool(anonymous), title=clean_title, body=clean_body, extra=extra or {},
         created_at=now, last_activity_at=now,
     )
+    from civo.services import uploads
+
+    for name in files:
+        if not uploads.attach(session, name=name, owner_id=actor.user_id):
+            session.rollback()
+            raise ValidationError("The image could not be found; please add it again.",
+                                  field="image")
     session.add(item)
     session.flush()
     mark_read(session, actor.user_id, item.id)  # the author has read what they wrote
@@ -171,21 +183,35 @@ def edit(*, session: Session, actor: policy.Actor, item_id: Any, title: str | No
     if title is not None:
         values["title"] = rich_text.clean(title, label="Title", max_len=TITLE_MAX,
                                           required=bool(item.title), field="title")
-    session.execute(sa.update(Item).where(Item.id == item.id).values(**values))
+    # Conditional: an edit racing a delete (another tab) never writes text back.
+    done = session.execute(sa.update(Item).where(Item.id == item.id, Item.deleted_at.is_(None))
+                           .values(**values)).rowcount
+    if done != 1:
+        session.rollback()
+        raise NotFound("This contribution does not exist.")
     session.commit()
     session.refresh(item)
     return item
 
 
-def delete(*, session: Session, actor: policy.Actor, item_id: Any) -> None:
-    """The author (or a moderator) deletes an item: its text goes, replies stay."""
+def delete(*, session: Session, actor: policy.Actor, item_id: Any) -> bool:
+    """The author (or a moderator) deletes an item: its text goes, replies stay.
+
+    True when this call deleted it (False when it already was).
+    """
     item, where = load(session, actor, item_id)
     if item.deleted_at is not None:
-        return
+        return False
     policy.require(actor, "item.delete", where)
-    session.execute(sa.update(Item).where(Item.id == item.id, Item.deleted_at.is_(None))
-                    .values(deleted_at=utcnow(), title="", body="", extra={}))
+    image = (item.extra or {}).get("image", "")  # read before the UPDATE syncs the row
+    done = session.execute(sa.update(Item).where(Item.id == item.id, Item.deleted_at.is_(None))
+                           .values(deleted_at=utcnow(), title="", body="", extra={})).rowcount
+    if done == 1:
+        from civo.services import uploads
+
+        uploads.discard(session, image)
     session.commit()
+    return done == 1
 
 
 # ---- opening: read marks, read receipts -------------------------------------------------
@@ -197,25 +223,32 @@ def mark_read(session: Session, user_id: int, item_id: int) -> None:
                                       "read_at": utcnow()})
 
 
-def record_impact(session: Session, item: Item, kind: ImpactKind) -> None:
-    """Owe the author a 'read by' or 'shaped this decision' (once per item and kind)."""
+def record_impact(session: Session, item: Item, kind: ImpactKind) -> bool:
+    """Owe the author a 'read by' or 'shaped this decision' (once per item and kind).
+
+    True when this call recorded it (False when it was already owed, or no author).
+    """
     if item.author_id is None:
-        return
-    insert_ignore(session, ImpactEvent, {
+        return False
+    return insert_ignore(session, ImpactEvent, {
         "item_id": item.id, "kind": kind.value, "community_id": item.community_id,
         "recipient_id": item.author_id, "created_at": utcnow()})
 
 
-def open_item(*, session: Session, actor: policy.Actor, item_id: Any) -> Item:
-    """A person opens an item: read mark; an admin of its community leaves a read receipt."""
+def open_item(*, session: Session, actor: policy.Actor, item_id: Any) -> bool:
+    """A person opens an item: read mark; an admin of its community leaves a read receipt.
+
+    Returns True when this opening left a new read receipt (the author's page may show it).
+    """
     item, where = load(session, actor, item_id)
+    receipt = False
     if actor.signed_in:
         mark_read(session, actor.user_id, item.id)
         if (where.community.id in actor.admin_of and item.author_id != actor.user_id
                 and item.deleted_at is None):
-            record_impact(session, item, ImpactKind.READ)
+            receipt = record_impact(session, item, ImpactKind.READ)
         session.commit()
-    return item
+    return receipt
 
 
 # ---- the item as a page shows it ------------------------------------------------------
@@ -264,8 +297,10 @@ class ItemView:
 def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
     """Everything the item page shows, for this actor (nothing about who reacted)."""
     item, where = load(session, actor, item_id)
-    author = authors(session, [(item.author_id, item.is_anonymous, item.project_id)])[
-        (item.author_id, item.is_anonymous, item.project_id)]
+    deleted = item.deleted_at is not None
+    author = (Author("", "", "deleted") if deleted else
+              authors(session, [(item.author_id, item.is_anonymous, item.project_id)])[
+                  (item.author_id, item.is_anonymous, item.project_id)])
     mine = actor.signed_in and item.author_id == actor.user_id
     my_reaction, favourite = "", False
     read_at = shaped_at = None
@@ -279,12 +314,11 @@ def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
         events = dict(session.exec(select(ImpactEvent.kind, ImpactEvent.created_at).where(
             ImpactEvent.item_id == item.id)).all())
         read_at, shaped_at = events.get("read"), events.get("shaped")
-    deleted = item.deleted_at is not None
     is_open = policy.phase_is_open(actor, where)
     return ItemView(
         id=item.id, kind=item.kind, module_key=item.module_key, title=item.title,
         body=item.body, segments=rich_text.segments(item.body), author_kind=author.kind,
-        author_name=author.label, author_tag=author.tag, is_mine=mine,
+        author_name=author.label, author_tag=author.tag, is_mine=mine and not deleted,
         is_anonymous=item.is_anonymous, created_at=item.created_at,
         edited=item.edited_at is not None, deleted=deleted,
         can_edit=(not deleted and policy.can(actor, "item.edit", where)

@@ -89,6 +89,7 @@ class ProjectView:
     community_id: int
     community_name: str
     community_slug: str
+    published: bool
     phases: tuple[PhaseView, ...]
 
 
@@ -116,4 +117,5 @@ def view(*, session: Session, actor: policy.Actor, project_id: object) -> Projec
         expected_outcome=project.expected_outcome, status=project.status,
         starts_on=project.starts_on, ends_on=project.ends_on, cover_url=project.cover_url,
         community_id=community.id, community_name=community.name,
-        community_slug=community.slug, phases=phases)
+        community_slug=community.slug, published=project.published_at is not None,
+        phases=phases)

@@ -51,11 +51,11 @@ def _locate(session: Session, actor: policy.Actor, kind: Any, target_id: Any) ->
 
 
 def react(*, session: Session, actor: policy.Actor, target_kind: Any, target_id: Any,
-          emoji: Any) -> str:
+          emoji: Any) -> bool:
     """Set the actor's reaction on a target to ``emoji``, or remove it with "".
 
-    Returns the actor's reaction afterwards. Idempotent: sending the same emoji twice
-    (a double click, two tabs) leaves one reaction.
+    Returns True when this call changed something. Idempotent: sending the same emoji
+    twice (a double click, two tabs) leaves one reaction and reports no change.
     """
     if emoji != "" and emoji not in EMOJI_GLYPHS:
         raise ValidationError("Unknown reaction.")
@@ -63,21 +63,22 @@ def react(*, session: Session, actor: policy.Actor, target_kind: Any, target_id:
     items.require_open(actor, "item.react", where)
     user_id = actor.user_id
 
-    def work() -> str:
+    def work() -> bool:
         current = session.exec(select(Reaction.id, Reaction.emoji).where(
             Reaction.target_kind == target_kind, Reaction.target_id == target_id,
             Reaction.user_id == user_id)).first()
         if current is None:
-            if emoji and insert_ignore(session, Reaction, {
+            if not emoji:
+                return False
+            if not insert_ignore(session, Reaction, {
                     "target_kind": target_kind, "target_id": target_id, "user_id": user_id,
                     "emoji": emoji, "created_at": utcnow()}):
-                _bump(session, target_kind, target_id, emoji, +1)
-            elif emoji:
                 raise Conflict  # another tab reacted first: start again from its row
+            _bump(session, target_kind, target_id, emoji, +1)
         else:
             row_id, old = current
             if old == emoji:
-                return emoji
+                return False
             if emoji == "":
                 done = session.execute(sa.delete(Reaction).where(
                     Reaction.id == row_id, Reaction.emoji == old)).rowcount
@@ -90,7 +91,7 @@ def react(*, session: Session, actor: policy.Actor, target_kind: Any, target_id:
             if emoji:
                 _bump(session, target_kind, target_id, emoji, +1)
         session.commit()
-        return emoji
+        return True
 
     return retrying(session, work)
 

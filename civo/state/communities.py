@@ -9,9 +9,11 @@ import reflex as rx
 
 from civo.db import run_service
 from civo.models import CommunityKind
-from civo.services import communities
+from civo.services import communities, feed
 from civo.services.errors import CivoError
 from civo.state.base import MAX_ITEMS, AppState, view
+from civo.state.live import SpaceLive
+from civo.state.participation import ParticipationViews
 
 FOLLOW_PROMPT_QUIET_SECONDS = 3 * 24 * 3600
 KINDS = tuple(k.value for k in CommunityKind)
@@ -74,10 +76,15 @@ def _parse_snoozes(raw: str, now: float) -> dict[int, int]:
     return result
 
 
-class CommunityState(AppState):
-    """One community: details, parent chain, projects, follow and the "Follow?" prompt."""
+class CommunityState(ParticipationViews):
+    """One community: details, parent chain, projects, its latest contributions (live),
+    follow and the "Follow?" prompt."""
 
     community: dict[str, Any] = {}
+    activity: list[dict[str, Any]] = []
+    activity_more: bool = False
+    _activity_cursor: str | None = None
+    _seen_rev: int = -1
     description: str = ""
     parents: list[dict[str, Any]] = []
     projects: list[dict[str, Any]] = []
@@ -113,6 +120,47 @@ class CommunityState(AppState):
             return
         self.not_found = False
         self._apply(page)
+        self.activity = []
+        await self._fetch_activity(actor)
+        # The policy allowed this community: join its live channel.
+        await self._link_space(page.card.id)
+        self._seen_rev = (await self.get_state(SpaceLive)).rev
+
+    async def _fetch_activity(self, actor, *, keep: int = 0) -> None:
+        collected: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = await run_service(feed.community_activity, actor=actor,
+                                     community_id=self.community["id"], cursor=cursor)
+            collected += [self._card(c) for c in page.items]
+            cursor = page.next_cursor
+            if cursor is None or len(collected) >= max(keep, 1) or len(collected) >= MAX_ITEMS:
+                break
+        self.activity, self._activity_cursor = collected, cursor
+        self.activity_more = cursor is not None
+
+    @rx.event
+    async def load_more_activity(self):
+        if self.community and self._activity_cursor and len(self.activity) < MAX_ITEMS:
+            actor = await self._actor()
+            try:
+                await self._fetch_activity(actor, keep=len(self.activity) + 20)
+            except CivoError:
+                self.activity, self.activity_more = [], False
+
+    @rx.event
+    async def refresh_live(self):
+        """Something changed in this community: re-read what this page shows."""
+        rev = (await self.get_state(SpaceLive)).rev
+        if not self.community or rev == self._seen_rev:
+            return
+        self._seen_rev = rev
+        actor = await self._actor()
+        try:
+            await self._reload(actor)
+            await self._fetch_activity(actor, keep=len(self.activity))
+        except CivoError:
+            self.not_found, self.community, self.activity = True, {}, []
 
     async def _reload(self, actor) -> None:
         page = await run_service(communities.page, actor=actor, slug=self.community["slug"])

@@ -23,6 +23,16 @@ def _describe(*, session, actor, item_id: int, module_key: str) -> dict[str, str
     return spec.load("describe")(session=session, actor=actor, item=item)
 
 
+def _mark_thread_ends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put each thread's "N more replies" on its last shown comment (where the button goes)."""
+    more = {c["id"]: c["more_replies"] for c in rows if c["depth"] == 1}
+    marked = []
+    for i, c in enumerate(rows):
+        ends = i + 1 == len(rows) or rows[i + 1]["root_id"] != c["root_id"]
+        marked.append({**c, "more_after": more.get(c["root_id"], 0) if ends else 0})
+    return marked
+
+
 class ItemState(ParticipationViews):
     item: dict[str, Any] = {}
     extra: dict[str, str] = {}
@@ -39,6 +49,9 @@ class ItemState(ParticipationViews):
     _community_id: int = 0
     _cursor: str | None = None
     _seen_rev: int = -1
+    # Per thread root: where its next replies start, and how many extra were opened.
+    _reply_cursors: dict[int, str] = {}
+    _expanded: dict[int, int] = {}
 
     async def _reload(self, *, comments_too: bool = True) -> None:
         actor = await self._actor()
@@ -79,27 +92,75 @@ class ItemState(ParticipationViews):
 
     async def _load_comments(self, actor, *, keep: int = 0) -> None:
         collected: list[dict[str, Any]] = []
+        cursors: dict[int, str] = {}
         cursor = None
         while True:
             page = await run_service(comments.page, actor=actor, item_id=self._item_id,
                                      cursor=cursor)
             collected += [self._comment(c) for c in page.comments]
+            cursors.update({c.id: c.replies_cursor for c in page.comments if c.replies_cursor})
             cursor = page.next_cursor
             if cursor is None or len(collected) >= max(keep, 1) or len(collected) >= MAX_ITEMS:
                 break
-        self.comments = collected
+        self.comments = _mark_thread_ends(collected)
+        self._reply_cursors = cursors
         self._cursor = cursor
         self.comments_more = cursor is not None
+        # Threads this reader had opened further stay open after a live refresh.
+        expanded, self._expanded = self._expanded, {}
+        for root_id, extra in expanded.items():
+            while self._expanded.get(root_id, 0) < extra and root_id in self._reply_cursors:
+                if not await self._more_replies(actor, root_id):
+                    break
+
+    async def _more_replies(self, actor, root_id: int) -> bool:
+        """Open the next replies of one thread; False when there was nothing to open."""
+        cursor = self._reply_cursors.get(root_id)
+        if not cursor or len(self.comments) >= MAX_ITEMS:
+            return False
+        page = await run_service(comments.replies, actor=actor, item_id=self._item_id,
+                                 root_id=root_id, cursor=cursor)
+        if not page.comments:
+            self._reply_cursors.pop(root_id, None)
+            return False
+        fresh = [self._comment(c) for c in page.comments]
+        thread = [c for c in self.comments if c["root_id"] == root_id]
+        start = next(i for i, c in enumerate(self.comments) if c["root_id"] == root_id)
+        others = [c for c in self.comments if c["root_id"] != root_id]
+        merged = comments.thread_order(thread + fresh, id_of=lambda c: c["id"],
+                                       parent_of=lambda c: c["parent_id"])
+        remaining = max(0, next(c["more_replies"] for c in thread if c["id"] == root_id)
+                        - len(fresh)) if page.next_cursor else 0
+        merged = [{**c, "more_replies": remaining} if c["id"] == root_id else c
+                  for c in merged]
+        self.comments = _mark_thread_ends(others[:start] + merged + others[start:])
+        if page.next_cursor:
+            self._reply_cursors[root_id] = page.next_cursor
+        else:
+            self._reply_cursors.pop(root_id, None)
+        self._expanded[root_id] = self._expanded.get(root_id, 0) + len(fresh)
+        return True
+
+    @rx.event
+    async def load_more_replies(self, root_id: int):
+        """Show the next replies of one thread."""
+        if not isinstance(root_id, int) or isinstance(root_id, bool):
+            return
+        actor = await self._actor()
+        try:
+            await self._more_replies(actor, root_id)
+        except CivoError as error:
+            self.error = self._error_text(error)
 
     @rx.event
     async def load(self):
         raw = str(self.router.page.params.get("item_id", ""))
         self._item_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
         self.reply_to, self.editing, self.error, self.comment_error = 0, False, "", ""
-        self.comments = []
+        self.comments, self._expanded, self._reply_cursors = [], {}, {}
         actor = await self._actor()
         try:  # opening marks it read (and leaves a receipt when an admin opens it)
-            await run_service(items.open_item, actor=actor, item_id=self._item_id)
+            receipt = await run_service(items.open_item, actor=actor, item_id=self._item_id)
         except CivoError:
             self.not_found, self.item = True, {}
             return
@@ -107,7 +168,7 @@ class ItemState(ParticipationViews):
         if not self.not_found:
             self._seen_rev = -1
             await self._link_space(self._community_id)
-            if self._community_id in actor.admin_of and not self.item.get("is_mine"):
+            if receipt:
                 await self._announce()  # the author's open page shows "Read by" at once
             self._seen_rev = (await self.get_state(SpaceLive)).rev
             await self._refresh_unread(actor)
@@ -130,13 +191,14 @@ class ItemState(ParticipationViews):
     async def react(self, target_kind: str, target_id: int, emoji: str):
         actor = await self._actor()
         try:
-            await run_service(reactions.react, actor=actor, target_kind=target_kind,
-                              target_id=target_id, emoji=emoji)
+            changed = await run_service(reactions.react, actor=actor, target_kind=target_kind,
+                                        target_id=target_id, emoji=emoji)
         except CivoError as error:
             self.error = self._error_text(error)
             return
         self.error = ""
-        await self._after_write()
+        if changed:
+            await self._after_write()
 
     @rx.event
     async def toggle_favourite(self):
@@ -190,7 +252,10 @@ class ItemState(ParticipationViews):
         actor = await self._actor()
         page = await run_service(comments.page, actor=actor, item_id=self._item_id,
                                  cursor=self._cursor)
-        self.comments = self.comments + [self._comment(c) for c in page.comments]
+        self.comments = _mark_thread_ends(self.comments
+                                          + [self._comment(c) for c in page.comments])
+        self._reply_cursors.update({c.id: c.replies_cursor for c in page.comments
+                                    if c.replies_cursor})
         self._cursor = page.next_cursor
         self.comments_more = page.next_cursor is not None
 
@@ -240,8 +305,9 @@ class ItemState(ParticipationViews):
     async def delete_item(self):
         actor = await self._actor()
         try:
-            await run_service(items.delete, actor=actor, item_id=self._item_id)
+            deleted = await run_service(items.delete, actor=actor, item_id=self._item_id)
         except CivoError as error:
             self.error = self._error_text(error)
             return
-        await self._after_write()
+        if deleted:
+            await self._after_write()

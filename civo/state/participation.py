@@ -25,6 +25,9 @@ class ParticipationViews(AppState):
 
     def _card(self, card: Any, **more: Any) -> dict[str, Any]:
         """A feed/list card: only what the list shows (keeps per-client state small)."""
+        from civo.modules import MODULES
+
+        spec = MODULES.get(card.module_key)
         return {
             "id": card.id, "href": f"/i/{card.id}", "module_key": card.module_key,
             "title": card.title or card.excerpt[:80], "excerpt": card.excerpt if card.title else "",
@@ -32,7 +35,8 @@ class ParticipationViews(AppState):
             "community": card.community_name, "project": card.project_title,
             "when": self._when(card.last_activity_at),
             "comments": card.comment_count, "reactions": card.reaction_count,
-            "supports": card.support_count, "unread": card.unread, **more,
+            "supports": card.support_count, "unread": card.unread,
+            "has_supports": spec is not None and spec.allows("support"), **more,
         }
 
     def _reaction_list(self, counts: dict[str, int], mine: str) -> list[dict[str, Any]]:
@@ -42,7 +46,9 @@ class ParticipationViews(AppState):
     def _comment(self, c: Any) -> dict[str, Any]:
         data = asdict(c)
         return {
-            "id": c.id, "depth": c.depth, "segments": data["segments"], "body": c.body,
+            "id": c.id, "parent_id": c.parent_id, "root_id": c.root_id, "depth": c.depth,
+            "segments": data["segments"], "body": c.body, "more_replies": c.more_replies,
+            "can_delete": c.can_delete,
             "author": self._author(c.author_kind, c.author_name, c.author_tag),
             "when": self._when(c.created_at), "edited": c.edited, "deleted": c.deleted,
             "can_reply": c.can_reply, "can_edit": c.can_edit, "is_mine": c.is_mine,

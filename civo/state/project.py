@@ -44,6 +44,7 @@ class ProjectState(ParticipationViews):
             "status": found.status, "community": found.community_name,
             "community_href": f"/c/{found.community_slug}",
             "dates": " – ".join(self._when(d) for d in (found.starts_on, found.ends_on) if d),
+            "cover": found.cover_url,
         }
         self.phases = [
             {"id": p.id, "title": p.title, "module_key": p.module_key, "status": p.status,
@@ -61,7 +62,9 @@ class ProjectState(ParticipationViews):
             self.phase = {"id": chosen.id, "title": chosen.title,
                           "description": chosen.description, "module_key": chosen.module_key,
                           "status": chosen.status, "open": chosen.status == "open"
-                          and found.status == "open",
-                          "question": str(chosen.settings.get("question", "")),
+                          and found.status == "open" and found.published,
+                          # The module's declared settings only, as text (its panel reads them).
+                          "settings": {name: str(chosen.settings.get(name, "") or "")
+                                       for name in (spec.settings if spec else {})},
                           "known": spec is not None}
         await self._link_space(found.community_id)

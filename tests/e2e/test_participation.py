@@ -72,6 +72,9 @@ def test_idea_feed_reaction_and_read_receipt_live(browser: Browser, base_url: st
     try:
         sign_in(a, base_url, a_email)
         sign_in(b, base_url, b_email)
+        sign_in(admin, base_url, "lyon.admin@demo.civo.example", "demo-lyon-admin-2026")
+        goto(admin, base_url, "/c/lyon")  # Lyon's page, open while A posts
+        expect(admin.locator("#community-activity")).to_be_visible()
         goto(b, base_url, "/")
         b_unread_before = int(b.locator("#unread-count").inner_text())
 
@@ -100,6 +103,8 @@ def test_idea_feed_reaction_and_read_receipt_live(browser: Browser, base_url: st
         expect(image).to_have_attribute("src", re.compile(r"/_upload/ideas/[\w-]{24}\.webp$"))
         a.wait_for_function("document.getElementById('idea-image-view').naturalWidth > 0")
 
+        # The community page shows it without a reload.
+        expect(admin.locator("#community-activity > li").first).to_contain_text(title)
         # B's feed says so live ("new items"), and after showing them the idea is first, unread.
         expect(b.locator("#new-items")).to_be_visible()
         expect(b.locator("#unread-count")).to_have_text(str(b_unread_before + 1))
@@ -134,7 +139,6 @@ def test_idea_feed_reaction_and_read_receipt_live(browser: Browser, base_url: st
 
         # The Lyon admin opens it: A sees "Read by Lyon on <date>" without reloading.
         expect(a.locator("#read-receipt")).to_have_count(0)
-        sign_in(admin, base_url, "lyon.admin@demo.civo.example", "demo-lyon-admin-2026")
         goto(admin, base_url, item_path)
         expect(admin.locator("main h1")).to_have_text(title)
         expect(a.locator("#read-receipt")).to_contain_text(re.compile(r"Read by Lyon on \w+"))

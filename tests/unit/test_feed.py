@@ -162,3 +162,45 @@ def test_visitor_mix_has_latest_most_commented_and_most_engaged_without_repeats(
     assert len(seen) == len(set(seen))
     assert set(seen) == set(ids)
     assert "Private" not in {c.title for c in first.items}
+
+
+def test_a_draft_projects_content_never_reaches_a_feed(session, world):
+    """Nobody may post in a draft project; rows there (e.g. imported) still stay unlisted."""
+    lyon = community(session, "Lyon")
+    draft = Project(community_id=lyon.id, title="Draft plan", status="open")
+    session.add(draft)
+    session.flush()
+    from civo.models import Phase
+
+    phase = Phase(project_id=draft.id, title="Ideas", module_key="ideas", status="open")
+    session.add(phase)
+    session.commit()
+    admin = make_user(session, email="lyon-admin@example.org", home="Lyon")
+    from civo.models import CommunityRole
+
+    session.add(CommunityRole(user_id=admin, community_id=lyon.id))
+    session.commit()
+    with pytest.raises(ValidationError, match="closed"):
+        ideas.propose(session=session, actor=actor(session, admin), phase_id=phase.id,
+                      title="Secret", body="not yet")
+    hidden = Item(community_id=lyon.id, project_id=draft.id, phase_id=phase.id,
+                  module_key="ideas", kind="idea", title="Secret draft idea", body="x")
+    session.add(hidden)
+    session.commit()
+    reader = world["reader"]
+    before = feed.unread_count(session=session, actor=reader)
+    assert hidden.id not in all_pages(session, reader)
+    assert hidden.id not in [c.id for c in feed.visitor(session=session, limit=20).items]
+    assert feed.unread_count(session=session, actor=reader) == before == 25
+    assert feed.new_since(session=session, actor=reader,
+                          cursor_or_snapshot=(utcnow() - timedelta(days=1)).isoformat()) == 25
+
+
+def test_open_status_filter_means_open_phase_of_open_project(session, world):
+    project = session.get(Project, session.get(Item, world["ids"][0]).project_id)
+    assert len(all_pages(session, world["reader"], filters=feed.Filters(status="open"))) == 25
+    project.status = "closed"  # the phase itself is still "open"
+    session.add(project)
+    session.commit()
+    assert all_pages(session, world["reader"], filters=feed.Filters(status="open")) == []
+    assert len(all_pages(session, world["reader"], filters=feed.Filters(status="closed"))) == 25

@@ -6,10 +6,12 @@ import io
 
 import pytest
 from PIL import Image
+from sqlmodel import select
 
+from civo import policy
 from civo.modules.ideas import services as ideas
 from civo.services import images, items
-from civo.services.errors import ValidationError
+from civo.services.errors import NotFound, PermissionDenied, Throttled, ValidationError
 from tests.unit.conftest import actor, make_user
 from tests.unit.test_participation import phase_of
 
@@ -57,9 +59,84 @@ def test_an_idea_keeps_only_a_stored_image_name(session):
         with pytest.raises(ValidationError, match="could not be found"):
             ideas.propose(session=session, actor=who, phase_id=phase, title="T", body="B",
                           image=forged)
-    name = images.store(_jpeg_with_gps(), folder="ideas")
+    name = ideas.accept_image(session=session, actor=who, phase_id=phase, data=_jpeg_with_gps())
     idea = ideas.propose(session=session, actor=who, phase_id=phase, title="Shade", body="B",
                          image=name, image_alt="A red square")
     described = ideas.describe(session=session, actor=who, item=idea)
     assert (described["image"], described["image_alt"]) == (name, "A red square")
     assert items.view(session=session, actor=who, item_id=idea.id).title == "Shade"
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_uploads_belong_to_their_uploader_and_are_used_once(session, _uploads):
+    from civo.models import StoredFile
+
+    alice = actor(session, make_user(session, email="a@example.org", home="Lyon"))
+    bruno = actor(session, make_user(session, email="b@example.org", home="Lyon"))
+    phase = phase_of(session, "School extracurricular timings").id
+    name = ideas.accept_image(session=session, actor=alice, phase_id=phase, data=_png())
+    with pytest.raises(ValidationError, match="could not be found"):
+        ideas.propose(session=session, actor=bruno, phase_id=phase, title="Mine now", body="B",
+                      image=name)
+    ideas.drop_image(session=session, actor=bruno, name=name)  # not his: nothing happens
+    assert (_uploads / name).is_file()
+    idea = ideas.propose(session=session, actor=alice, phase_id=phase, title="Park", body="B",
+                         image=name)
+    with pytest.raises(ValidationError, match="could not be found"):  # already used
+        ideas.propose(session=session, actor=alice, phase_id=phase, title="Again", body="B",
+                      image=name)
+    assert session.exec(select(StoredFile.attached_at).where(StoredFile.name == name)).one()
+    # Deleting the idea deletes its image.
+    items.delete(session=session, actor=alice, item_id=idea.id)
+    assert not (_uploads / name).exists()
+    assert session.exec(select(StoredFile).where(StoredFile.name == name)).first() is None
+
+
+def test_only_idea_boxes_open_to_the_actor_take_images(session):
+    who = actor(session, make_user(session, email="a@example.org", home="Nice"))
+    debate = phase_of(session, "Noise in the Métropole").id
+    with pytest.raises(NotFound):
+        ideas.accept_image(session=session, actor=who, phase_id=debate, data=_png())
+    with pytest.raises(PermissionDenied):
+        ideas.accept_image(session=session, actor=policy.ANONYMOUS,
+                           phase_id=phase_of(session, "School extracurricular timings").id,
+                           data=_png())
+
+
+def test_uploads_are_rate_limited_per_account(session, monkeypatch):
+    from civo.services import uploads
+
+    monkeypatch.setattr(uploads, "HOURLY_LIMIT", 3)
+    who = actor(session, make_user(session, email="a@example.org", home="Lyon"))
+    phase = phase_of(session, "School extracurricular timings").id
+    for _ in range(3):
+        ideas.accept_image(session=session, actor=who, phase_id=phase, data=_png())
+    with pytest.raises(Throttled, match="many images"):
+        ideas.accept_image(session=session, actor=who, phase_id=phase, data=_png())
+
+
+def test_housekeeping_purges_only_old_unused_uploads(session, _uploads):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from civo.models import StoredFile
+    from civo.models._common import utcnow
+    from civo.services import housekeeping
+
+    who = actor(session, make_user(session, email="a@example.org", home="Lyon"))
+    phase = phase_of(session, "School extracurricular timings").id
+    used, stale, fresh = (ideas.accept_image(session=session, actor=who, phase_id=phase,
+                                             data=_png()) for _ in range(3))
+    ideas.propose(session=session, actor=who, phase_id=phase, title="T", body="B", image=used)
+    session.execute(sa.update(StoredFile).where(StoredFile.name.in_([used, stale]))
+                    .values(created_at=utcnow() - timedelta(days=2)))
+    session.commit()
+    assert housekeeping.run_once(session=session) == {"uploads_purged": 1}
+    assert (_uploads / used).is_file() and (_uploads / fresh).is_file()
+    assert not (_uploads / stale).exists()

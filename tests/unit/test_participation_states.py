@@ -78,3 +78,34 @@ async def test_item_handlers_reject_garbage_ids_with_a_message(session):
     assert state.error == "This contribution does not exist."
     session.expire_all()
     assert session.exec(select(sa.func.count()).select_from(Item)).one() == 0
+
+
+async def test_more_replies_open_in_thread_order_and_stay_open_after_a_refresh(session):
+    from civo.services import comments
+
+    author = make_user(session, email="author@example.org", home="Lyon")
+    other = make_user(session, email="other@example.org", home="Lyon")
+    phase = phase_of(session, "School extracurricular timings")
+    idea = ideas.propose(session=session, actor=actor(session, author), phase_id=phase.id,
+                         title="Idea", body="Body")
+    root = comments.post(session=session, actor=actor(session, other), item_id=idea.id,
+                         body="root")
+    later = comments.post(session=session, actor=actor(session, author), item_id=idea.id,
+                          body="second thread")
+    for i in range(comments.REPLIES_SHOWN + 5):
+        comments.post(session=session, actor=actor(session, author), item_id=idea.id,
+                      body=f"reply {i}", parent_id=root.id)
+    state = await _signed_in(ItemState, session, other)
+    state._item_id = idea.id
+    await state._reload()
+    bodies = [c["body"] for c in state.comments]
+    assert bodies == ["root", *[f"reply {i}" for i in range(10)], "second thread"]
+    assert [c["more_after"] for c in state.comments][10] == 5  # the button under reply 9
+    await _call(state, "load_more_replies", root.id)
+    assert [c["body"] for c in state.comments] == [
+        "root", *[f"reply {i}" for i in range(15)], "second thread"]
+    assert all(c["more_after"] == 0 for c in state.comments)
+    await state._reload()  # a live refresh keeps the opened thread open
+    assert len(state.comments) == 17 and state.comments[-1]["id"] == later.id
+    await _call(state, "load_more_replies", "1 OR 1=1")  # garbage: nothing happens
+    assert len(state.comments) == 17

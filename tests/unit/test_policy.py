@@ -96,7 +96,8 @@ MATRIX = [
     ("item.contribute", OPEN_LYON, SIGNED_IN),
     ("item.contribute", CLOSED_LYON, set()),
     ("item.contribute", CLOSED_PROJECT, set()),
-    ("item.contribute", DRAFT_LYON, {"lyon_admin", "platform_admin"}),
+    # Nobody posts in a draft: its content would reach no feed, or leak into one.
+    ("item.contribute", DRAFT_LYON, set()),
     ("item.contribute", OPEN_COUNCIL, COUNCIL_INSIDERS),
     ("item.comment", OPEN_LYON, SIGNED_IN),
     ("item.comment", CLOSED_LYON, set()),

@@ -56,8 +56,9 @@ def contribute_form() -> rx.Component:
 def debate_panel() -> rx.Component:
     return rx.vstack(
         live_trigger(SpaceLive.rev, DebateState.refresh_live),
-        rx.cond(ProjectState.phase["question"] != "",
-                rx.card(rx.heading(ProjectState.phase["question"], as_="h3", size="5"))),
+        rx.cond(ProjectState.phase["settings"].to(dict)["question"] != "",
+                rx.card(rx.heading(ProjectState.phase["settings"].to(dict)["question"], as_="h3",
+                                   size="5"))),
         rx.cond(
             ProjectState.phase["open"].to(bool),
             rx.cond(AppState.signed_in, contribute_form(),

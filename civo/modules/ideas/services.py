@@ -23,8 +23,7 @@ from civo.services.feed import FeedPage, card_rows
 
 PAGE_SIZE = 20
 ANSWER_MAX = 2000
-_PRIME = 2_147_483_629  # shuffle: (id * multiplier + seed) mod prime
-_MULTIPLIER = 1_103_515_245
+_PRIME = 2_147_483_629  # the shuffle works modulo this prime (< 2^31: products fit BIGINT)
 
 
 def propose(*, session: Session, actor: policy.Actor, phase_id: Any, title: str, body: str,
@@ -45,7 +44,33 @@ def propose(*, session: Session, actor: policy.Actor, phase_id: Any, title: str,
             field="image_alt")}
     return items.create(session=session, actor=actor, phase_id=phase_id, kind="idea",
                         title=title, body=body, anonymous=anonymous, title_required=True,
-                        extra=extra)
+                        extra=extra, files=(image,) if image else ())
+
+
+def accept_image(*, session: Session, actor: policy.Actor, phase_id: Any, data: bytes) -> str:
+    """Store an image for an idea about to be proposed in this (open) idea box."""
+    from civo.services import uploads
+
+    where = items.where_for_phase(session, phase_id)
+    if where.phase.module_key != "ideas" or not policy.can(actor, "item.view", where):
+        raise NotFound("This page does not exist.")
+    items.require_open(actor, "item.contribute", where)
+    return uploads.accept_image(session=session, actor=actor, data=data, purpose="ideas")
+
+
+def drop_image(*, session: Session, actor: policy.Actor, name: Any) -> None:
+    """Forget an image the actor uploaded but did not use."""
+    from civo.models.uploads import StoredFile
+    from civo.services import uploads
+
+    if not isinstance(name, str) or not actor.signed_in:
+        return
+    mine = session.exec(select(StoredFile.id).where(
+        StoredFile.name == name, StoredFile.owner_id == actor.user_id,
+        StoredFile.attached_at.is_(None))).first()
+    if mine is not None:
+        uploads.discard(session, name)
+        session.commit()
 
 
 def _idea(session: Session, actor: policy.Actor, item_id: Any) -> tuple[Item, items.Where]:
@@ -56,22 +81,26 @@ def _idea(session: Session, actor: policy.Actor, item_id: Any) -> tuple[Item, it
 
 
 def set_support(*, session: Session, actor: policy.Actor, item_id: Any, on: Any) -> bool:
-    """Support (``on=True``) or withdraw; idempotent, so double clicks count once."""
+    """Support (``on=True``) or withdraw; idempotent, so double clicks count once.
+
+    Returns True when this call changed something.
+    """
     if not isinstance(on, bool):
         raise ValidationError("Invalid request.")
     item, where = _idea(session, actor, item_id)
     items.require_open(actor, "item.support", where)
     if on:
-        if insert_ignore(session, IdeaSupport, {"item_id": item.id, "user_id": actor.user_id,
-                                                "created_at": utcnow()}):
+        changed = insert_ignore(session, IdeaSupport, {
+            "item_id": item.id, "user_id": actor.user_id, "created_at": utcnow()})
+        if changed:
             items.bump(session, item.id, supports=+1)
     else:
-        gone = session.execute(sa.delete(IdeaSupport).where(
-            IdeaSupport.item_id == item.id, IdeaSupport.user_id == actor.user_id)).rowcount
-        if gone:
+        changed = bool(session.execute(sa.delete(IdeaSupport).where(
+            IdeaSupport.item_id == item.id, IdeaSupport.user_id == actor.user_id)).rowcount)
+        if changed:
             items.bump(session, item.id, supports=-1)
     session.commit()
-    return on
+    return changed
 
 
 def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: Any,
@@ -95,10 +124,33 @@ def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: A
 
 
 def visitor_seed(identity: str) -> int:
-    """A stable shuffle seed for one visitor (a user id or a browser token)."""
+    """A stable 64-bit shuffle seed for one visitor (a user id or a browser's own seed)."""
     from civo.services.secrets import keyed_digest
 
-    return int(keyed_digest("idea-order", identity)[:8], 16) % _PRIME
+    return int(keyed_digest("idea-order", identity)[:16], 16)
+
+
+def _splitmix64(value: int) -> int:
+    mask = (1 << 64) - 1
+    z = (value + 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+def shuffle_key(seed: int) -> sa.ColumnElement[int]:
+    """A per-visitor pseudo-random sort key of ideas, computed in SQL (so it pages by keyset).
+
+    ``x = (a·id + b) mod p`` spreads ids with a seed-chosen multiplier; squaring mixes them
+    non-linearly, so two visitors' orders are not rotations of one another. Every product
+    stays below 2^63 (BIGINT on PostgreSQL, INTEGER on SQLite).
+    """
+    seed = _splitmix64(int(seed))  # any seed, even a small one, gives well-spread parameters
+    a = 1 + seed % (_PRIME - 1)
+    b = (seed >> 21) % _PRIME
+    c = (seed >> 42) % _PRIME
+    x = (sa.cast(Item.id, sa.BigInteger) * a + b) % _PRIME
+    return (x * x + c) % _PRIME
 
 
 def page(*, session: Session, actor: policy.Actor, phase_id: Any, seed: int,
@@ -108,8 +160,7 @@ def page(*, session: Session, actor: policy.Actor, phase_id: Any, seed: int,
     if not policy.can(actor, "item.view", where) or where.phase.module_key != "ideas":
         raise NotFound("This page does not exist.")
     if policy.phase_is_open(actor, where):
-        # BIGINT: id × multiplier overflows PostgreSQL's 32-bit integer.
-        order_key = (sa.cast(Item.id, sa.BigInteger) * _MULTIPLIER + int(seed) % _PRIME) % _PRIME
+        order_key = shuffle_key(seed)
         direction = "asc"
     else:
         order_key = Item.support_count

@@ -18,6 +18,8 @@ from civo.state.project import ProjectState
 
 
 class IdeasState(ParticipationViews):
+    # A visitor's own shuffle seed (functional storage: the same idea order on every visit).
+    order_seed: str = rx.LocalStorage("", name="civo_idea_order")
     ideas: list[dict[str, Any]] = []
     has_more: bool = False
     form_error: str = ""
@@ -31,8 +33,15 @@ class IdeasState(ParticipationViews):
     _seen_rev: int = -1
 
     async def _seed(self, actor) -> int:
-        who = f"user:{actor.user_id}" if actor.signed_in else f"tab:{self.router.session.client_token}"
-        return ideas.visitor_seed(who)
+        if actor.signed_in:
+            return ideas.visitor_seed(f"user:{actor.user_id}")
+        seed = self.order_seed
+        if not (isinstance(seed, str) and len(seed) == 16
+                and all(ch in "0123456789abcdef" for ch in seed)):
+            import secrets
+
+            seed = self.order_seed = secrets.token_hex(8)
+        return ideas.visitor_seed(f"visitor:{seed}")
 
     async def _fetch(self, *, keep: int = 0) -> None:
         actor = await self._actor()
@@ -84,28 +93,28 @@ class IdeasState(ParticipationViews):
     @rx.event
     async def attach_image(self, files: list[rx.UploadFile]):
         """Check, re-encode and keep one image for the idea being written (≤ 5 MB)."""
-        import asyncio
-
         from civo.services import images
-        from civo.services.items import require_open, where_for_phase
 
         actor = await self._actor()
-        phase_id = self._phase_id
+        if not files:
+            return
         try:
-            where = await run_service(lambda *, session: where_for_phase(session, phase_id))
-            require_open(actor, "item.contribute", where)
-            if not files:
-                return
             data = await files[0].read(images.MAX_BYTES + 1)
-            name = await asyncio.to_thread(images.store, data, folder="ideas")
+            name = await run_service(ideas.accept_image, actor=actor, phase_id=self._phase_id,
+                                     data=data)
         except CivoError as error:
             self.image_error, self.image_attached = self._error_text(error), False
             return
-        self._pending_image, self.image_attached, self.image_error = name, True, ""
+        previous, self._pending_image = self._pending_image, name
+        self.image_attached, self.image_error = True, ""
+        if previous:
+            await run_service(ideas.drop_image, actor=actor, name=previous)
 
     @rx.event
-    def remove_image(self):
-        self._pending_image, self.image_attached = "", False
+    async def remove_image(self):
+        name, self._pending_image, self.image_attached = self._pending_image, "", False
+        if name:
+            await run_service(ideas.drop_image, actor=await self._actor(), name=name)
 
     @rx.event
     async def propose(self, form: dict[str, Any]):
@@ -132,13 +141,15 @@ class IdeasState(ParticipationViews):
         """Support from a list or an item page; the value sent is the wanted state."""
         actor = await self._actor()
         try:
-            await run_service(ideas.set_support, actor=actor, item_id=item_id, on=on)
+            changed = await run_service(ideas.set_support, actor=actor, item_id=item_id, on=on)
         except CivoError as error:
             self.error = self._error_text(error)
             item_state = await self.get_state(ItemState)
             item_state.error = self.error
             return
         self.error = ""
+        if not changed:
+            return
         await self._announce()
         if self._phase_id:
             await self._fetch(keep=len(self.ideas))
