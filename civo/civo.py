@@ -10,6 +10,8 @@ from civo.state.base import AppState
 
 app = rx.App(
     stylesheets=["/styles.css"],
+    # Accessible names for upload zones' file inputs (see assets/civo.js).
+    head_components=[rx.el.script(src="/civo.js", defer=True)],
     html_lang="en",
 )
 

@@ -99,9 +99,12 @@ def account_menu() -> rx.Component:
                 ),
             ),
             rx.menu.content(
+                rx.cond(AppState.has_role,
+                        rx.menu.item(t("Dashboard"), on_click=rx.redirect("/admin"))),
                 rx.menu.item(t("My account"), on_click=rx.redirect("/account")),
                 rx.menu.item(t("Communities you follow"), on_click=rx.redirect("/following")),
                 rx.menu.item(t("My favourites"), on_click=rx.redirect("/favourites")),
+                rx.menu.item(t("Join with a code"), on_click=rx.redirect("/join")),
                 rx.menu.separator(),
                 rx.menu.item(t("Log out"), on_click=AppState.log_out, id="logout"),
             ),
@@ -131,6 +134,12 @@ def header() -> rx.Component:
             ),
             rx.spacer(),
             rx.hstack(
+                rx.cond(AppState.has_role, rx.link(
+                    rx.hstack(rx.icon("layout-dashboard", size=20, aria_hidden="true"),
+                              rx.text(t("Dashboard"), display=["none", "none", "inline"]),
+                              align="center", spacing="2"),
+                    href="/admin", aria_label=t("Dashboard"), high_contrast=True,
+                    underline="none", class_name="nav-link", id="nav-dashboard")),
                 rx.link(rx.icon("bell", aria_hidden="true"), href="/notifications",
                         aria_label=t("Notifications"), high_contrast=True, class_name="nav-link"),
                 color_mode_button(),
@@ -149,6 +158,8 @@ def footer() -> rx.Component:
         rx.hstack(
             rx.text(t("Civo — open civic participation. Free software (AGPL-3.0-or-later)."),
                     size="2"),
+            rx.link(t("Code of conduct"), href="/code-of-conduct", size="2",
+                    underline="always", id="footer-conduct"),
             rx.spacer(),
             language_picker(),
             wrap="wrap", align="center", spacing="3",

@@ -14,8 +14,13 @@ EMOJI_LABELS = {"agree": N_("Agree"), "inspiring": N_("Inspiring"), "love": N_("
                 "think": N_("Needs thought"), "concerned": N_("Concerned")}
 
 
+ANNOUNCEMENT_LABELS = {"update": N_("Update"), "event": N_("Event"),
+                       "project": N_("New project")}
+
+
 def module_label(key: rx.Var) -> rx.Var:
-    return rx.match(key, *[(spec.key, t(spec.item_label)) for spec in MODULES], "")
+    return rx.match(key, *[(spec.key, t(spec.item_label)) for spec in MODULES],
+                    *[(k, t(v)) for k, v in ANNOUNCEMENT_LABELS.items()], "")
 
 
 def rich_text(segments: rx.Var, **props) -> rx.Component:
@@ -83,8 +88,10 @@ def feed_card(card: rx.Var, *extra: rx.Component) -> rx.Component:
                     align="center", wrap="wrap", spacing="2",
                 ),
                 rx.cond(card["excerpt"] != "", rx.text(card["excerpt"], size="2")),
-                rx.text(card["community"], " · ", card["project"], size="2", color_scheme="gray",
-                        high_contrast=True),
+                rx.text(card["community"],
+                        rx.cond((card["project"] != "") & (card["module_key"] != "project"),
+                                " · " + card["project"].to(str), ""),
+                        size="2", color_scheme="gray", high_contrast=True),
                 rx.hstack(rx.text(card["author"], " · ", card["when"], size="2"),
                           counts_line(card), wrap="wrap", spacing="4", align="center"),
                 *extra,

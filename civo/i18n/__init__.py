@@ -129,5 +129,27 @@ def format_date(value: date | datetime, locale: str, *, fmt: str = "long") -> st
     return _format_date(value, format=fmt, locale=_babel_locale(locale))
 
 
-def format_datetime(value: datetime, locale: str, *, fmt: str = "medium") -> str:
+def format_datetime(value: datetime, locale: str, *, fmt: str = "medium",
+                    zone: str | None = None) -> str:
+    """A moment in ``locale``; shown in the time zone ``zone`` (IANA name) when given."""
+    if zone:
+        from zoneinfo import ZoneInfo
+
+        return _format_datetime(value, format=fmt, tzinfo=ZoneInfo(zone),
+                                locale=_babel_locale(locale))
     return _format_datetime(value, format=fmt, locale=_babel_locale(locale))
+
+
+def format_moment(value: datetime, locale: str, zone: str) -> tuple[str, str]:
+    """An event time for people: ("Tuesday, December 1, 2026, 6:30 PM", "Central European
+    Time"), in the time zone ``zone`` (IANA name)."""
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_time, get_timezone_name
+
+    tz = ZoneInfo(zone)
+    local = value.astimezone(tz)
+    where = _babel_locale(locale)
+    text = (_format_date(local, format="full", locale=where) + ", "
+            + format_time(local, format="short", locale=where))
+    return text, get_timezone_name(tz, "long", locale=where)

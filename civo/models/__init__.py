@@ -1,6 +1,7 @@
 """All tables, imported here so Alembic (``reflex db``) sees every one of them."""
 
 from civo.models.accounts import LoginAttempt, User, UserSession
+from civo.models.announcements import CommunityEvent
 from civo.models.communities import (
     GOVERNING_KINDS,
     AccessCode,
@@ -10,6 +11,15 @@ from civo.models.communities import (
     Follow,
     Membership,
 )
+from civo.models.moderation import (
+    CaseState,
+    Flag,
+    FlagReason,
+    ModerationCase,
+    ModerationLog,
+    ModerationNotice,
+    SuspensionProposal,
+)
 from civo.models.participation import (
     Comment,
     Emoji,
@@ -18,6 +28,7 @@ from civo.models.participation import (
     ImpactKind,
     Item,
     ItemRead,
+    Moderation,
     Reaction,
 )
 from civo.models.places import Place, PlaceKind
@@ -25,6 +36,15 @@ from civo.models.projects import Phase, PhaseStatus, Project, ProjectStatus
 from civo.models.uploads import StoredFile
 
 __all__ = [
+    "CaseState",
+    "CommunityEvent",
+    "Flag",
+    "FlagReason",
+    "Moderation",
+    "ModerationCase",
+    "ModerationLog",
+    "ModerationNotice",
+    "SuspensionProposal",
     "Comment",
     "Emoji",
     "Favourite",

@@ -23,6 +23,13 @@ class User(SQLModel, table=True):
     is_moderator: bool = Field(default=False)
     # "Mark all read" in the feed: items created up to here count as read.
     feed_read_before: datetime | None = timestamp_field()
+    # Set once the person opened the confirmation link sent to their address.
+    email_confirmed_at: datetime | None = timestamp_field()
+    # Optional demographics, used only in aggregated, small-group-suppressed statistics.
+    birth_year: int | None = Field(default=None)
+    gender: str | None = Field(default=None, max_length=20)
+    # A platform admin suspended the account (repeated removals): no sign-in, no sessions.
+    suspended_at: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()
 
 

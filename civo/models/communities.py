@@ -39,6 +39,14 @@ class Community(SQLModel, table=True):
     place_id: int = Field(foreign_key="place.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="community.id", index=True)
     description: str = Field(default="", max_length=4000)
+    # Branding: uploaded images (stored names), an accent colour "#rrggbb" or "".
+    logo: str = Field(default="", max_length=80)
+    cover: str = Field(default="", max_length=80)
+    brand_color: str = Field(default="", max_length=7)
+    # The languages the community publishes in (comma-separated locale codes).
+    languages: str = Field(default="", max_length=40)
+    # Events are entered and shown in this time zone (IANA name).
+    timezone: str = Field(default="Europe/Paris", max_length=40)
     is_private: bool = Field(default=False, index=True)
     is_archived: bool = Field(default=False)
     # Maintained on write by the follow service (never counted in Python).
@@ -83,6 +91,8 @@ class CommunityRole(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True)
     community_id: int = Field(foreign_key="community.id", index=True)
     role: str = Field(default="admin", max_length=20)
+    # Also administer every community below this one (sub-communities, neighbourhoods).
+    include_descendants: bool = Field(default=False)
     created_at: datetime = created_at_field()
 
 

@@ -37,12 +37,30 @@ def _counter() -> int:
     return Field(default=0, nullable=False)
 
 
+class Moderation(StrEnum):
+    """Where a contribution or comment stands with moderation."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"      # flagged: hidden pending review (the author sees why)
+    REMOVED = "removed"    # a moderator removed it (the author is told the reason)
+
+
 class Item(SQLModel, table=True):
-    """A contribution (or other feed entry) in a phase of a project of a community."""
+    """A feed entry of a community: a contribution in a phase of a project, or one of the
+    community's own announcements (an update, an event, a newly published project), which
+    have no phase (and updates and events no project)."""
 
     __tablename__ = "item"
     __table_args__ = (
         sa.Index("ix_item_feed_activity", "community_id", "last_activity_at", "id"),
+        # The admin inbox's two segments. Partial, so that only queries saying
+        # "admin_read_at IS [NOT] NULL" can use them: the feed keeps its own index.
+        sa.Index("ix_item_inbox_unread", "community_id", "created_at", "id",
+                 sqlite_where=sa.text("admin_read_at IS NULL"),
+                 postgresql_where=sa.text("admin_read_at IS NULL")),
+        sa.Index("ix_item_inbox_read", "community_id", "created_at", "id",
+                 sqlite_where=sa.text("admin_read_at IS NOT NULL"),
+                 postgresql_where=sa.text("admin_read_at IS NOT NULL")),
         sa.Index("ix_item_activity", "last_activity_at", "id"),
         sa.Index("ix_item_created", "created_at", "id"),
         sa.Index("ix_item_comments", "comment_count", "id"),
@@ -52,8 +70,9 @@ class Item(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id")
-    project_id: int = Field(foreign_key="project.id", index=True)
-    phase_id: int = Field(foreign_key="phase.id")
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    phase_id: int | None = Field(default=None, foreign_key="phase.id")
+    # The participation module (registry key) or an announcement kind (update, event, project).
     module_key: str = Field(max_length=40)
     kind: str = Field(max_length=40)
     # Null once the author deleted their account; the content stays, anonymised.
@@ -66,6 +85,9 @@ class Item(SQLModel, table=True):
     created_at: datetime = created_at_field()
     edited_at: datetime | None = timestamp_field()
     deleted_at: datetime | None = timestamp_field()
+    moderation: str = Field(default=Moderation.VISIBLE.value, max_length=10)
+    # When an admin of the community first opened it ("unread by us" in the admin inbox).
+    admin_read_at: datetime | None = timestamp_field()
     last_activity_at: datetime = created_at_field()
     comment_count: int = _counter()
     reaction_count: int = _counter()
@@ -99,6 +121,7 @@ class Comment(SQLModel, table=True):
     created_at: datetime = created_at_field()
     edited_at: datetime | None = timestamp_field()
     deleted_at: datetime | None = timestamp_field()
+    moderation: str = Field(default=Moderation.VISIBLE.value, max_length=10)
     reaction_count: int = _counter()
     r_agree: int = _counter()
     r_inspiring: int = _counter()

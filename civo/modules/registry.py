@@ -31,6 +31,10 @@ class ModuleSpec:
         panel: "module:function" returning the phase panel component (UI layer).
         item_extra: "module:function" returning the item page's module part (UI layer).
         describe: "module:function"(session, actor, item) → dict[str, str] for that part.
+        list_details: optional "module:function"(session, actor, ids) → {id: dict[str, Any]}
+            for list views (e.g. an idea's official status), one batch per page.
+        inbox_extra: optional "module:function"(entry) → the admin inbox's module part
+            (e.g. the idea box's status form), UI layer.
     """
 
     key: str
@@ -42,6 +46,8 @@ class ModuleSpec:
     item_extra: str
     describe: str
     settings: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    list_details: str = ""
+    inbox_extra: str = ""
 
     def __post_init__(self) -> None:
         if not self.key.isalnum() or not self.key.islower():
@@ -54,7 +60,8 @@ class ModuleSpec:
         return feature in self.features
 
     def load(self, attribute: str) -> Callable[..., Any]:
-        """Import one of the module's dotted paths (``panel``, ``item_extra``, ``describe``)."""
+        """Import one of the module's dotted paths (``panel``, ``item_extra``, ``describe``,
+        ``list_details``, ``inbox_extra``)."""
         module_name, _, name = getattr(self, attribute).partition(":")
         return getattr(importlib.import_module(module_name), name)
 

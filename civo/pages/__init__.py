@@ -10,16 +10,35 @@ import reflex as rx
 
 from civo.i18n import N_
 from civo.pages.account import account_page, map_page, notifications_page
+from civo.pages.admin.analytics import community_analytics_page, project_analytics_page
+from civo.pages.admin.community import community_settings_page, new_community_page
+from civo.pages.admin.dashboard import dashboard_page
+from civo.pages.admin.inbox import inbox_page
+from civo.pages.admin.moderation import audit_page, moderation_page
+from civo.pages.admin.news import community_news_page
+from civo.pages.admin.people import community_people_page
+from civo.pages.admin.projects import community_projects_page, project_admin_page
 from civo.pages.auth import following_page, login_page, register_page, welcome_page
 from civo.pages.communities import community_page, directory_page
+from civo.pages.conduct import conduct_page
 from civo.pages.home import home_page
+from civo.pages.join import join_page
 from civo.pages.participation import favourites_page, item_page, project_page
 from civo.state.account import AccountState
+from civo.state.admin.analytics import AnalyticsState
+from civo.state.admin.community import CommunitySettingsState
+from civo.state.admin.dashboard import DashboardState
+from civo.state.admin.inbox import InboxState
+from civo.state.admin.moderation import AuditState, ModerationState
+from civo.state.admin.news import CommunityNewsState
+from civo.state.admin.people import CommunityPeopleState
+from civo.state.admin.projects import CommunityProjectsState, ProjectAdminState
 from civo.state.auth import FollowListState
 from civo.state.communities import CommunityState, DirectoryState
 from civo.state.favourites import FavouritesState
 from civo.state.feed import FeedState
 from civo.state.item import ItemState
+from civo.state.join import JoinState
 from civo.state.project import ProjectState
 
 
@@ -53,4 +72,26 @@ ROUTES: tuple[Route, ...] = (
     Route("/favourites", favourites_page, N_("My favourites"), FavouritesState.load),
     Route("/map", map_page, N_("Map")),
     Route("/notifications", notifications_page, N_("Notifications")),
+    Route("/join", join_page, N_("Join with a code"), JoinState.load),
+    Route("/code-of-conduct", conduct_page, N_("Code of conduct")),
+    # the dashboard (each page refuses on the server when the policy says no)
+    Route("/admin", dashboard_page, N_("Dashboard"), DashboardState.load),
+    Route("/admin/new-community", new_community_page, N_("Create a community"),
+          CommunitySettingsState.load_new),
+    Route("/admin/c/[slug]", community_settings_page, N_("Community settings"),
+          CommunitySettingsState.load),
+    Route("/admin/c/[slug]/projects", community_projects_page, N_("Projects"),
+          CommunityProjectsState.load),
+    Route("/admin/c/[slug]/news", community_news_page, N_("Updates and events"),
+          CommunityNewsState.load),
+    Route("/admin/c/[slug]/people", community_people_page, N_("People and access"),
+          CommunityPeopleState.load),
+    Route("/admin/c/[slug]/analytics", community_analytics_page, N_("Analytics"),
+          AnalyticsState.load_community),
+    Route("/admin/p/[project_id]", project_admin_page, N_("Project"), ProjectAdminState.load),
+    Route("/admin/p/[project_id]/analytics", project_analytics_page, N_("Analytics"),
+          AnalyticsState.load_project),
+    Route("/admin/inbox", inbox_page, N_("Inbox"), InboxState.load),
+    Route("/admin/moderation", moderation_page, N_("Moderation"), ModerationState.load),
+    Route("/admin/audit", audit_page, N_("Audit log"), AuditState.load),
 )

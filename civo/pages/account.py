@@ -6,7 +6,13 @@ import reflex as rx
 
 from civo.components.i18n import t
 from civo.components.layout import language_picker, page_shell
+from civo.i18n import N_
 from civo.state.account import AccountState
+
+NOTICE_KINDS = {"hidden": N_("Your content was hidden pending review"),
+                "removed": N_("Your content was removed"),
+                "restored": N_("Your content was restored"),
+                "warned": N_("You received a warning")}
 
 
 def account_page() -> rx.Component:
@@ -20,6 +26,17 @@ def account_page() -> rx.Component:
         rx.heading(t("Language"), as_="h2", size="5"),
         rx.text(t("Choose the language of Civo. We remember it in a cookie for six months.")),
         language_picker("account-language"),
+        rx.cond(AccountState.notices.length() > 0, rx.vstack(
+            rx.heading(t("From the moderators"), as_="h2", size="5"),
+            rx.el.ul(rx.foreach(AccountState.notices, lambda n: rx.el.li(rx.card(rx.vstack(
+                rx.text(rx.match(n["kind"], *[(k, t(v)) for k, v in NOTICE_KINDS.items()],
+                                 n["kind"]), " · ", n["when"], weight="bold", size="2"),
+                rx.cond(n["reason"] != "", rx.text(n["reason"], size="2")),
+                rx.cond(n["href"] != "", rx.link(t("See the content"), href=n["href"].to(str),
+                                                 size="2")),
+                spacing="1")))), class_name="plain-list stack", id="moderation-notices"),
+            rx.link(t("Read the code of conduct"), href="/code-of-conduct", size="2"),
+            spacing="3", align="stretch")),
         rx.heading(t("Sessions"), as_="h2", size="5"),
         rx.text(t("Signed in on a shared or lost device? End every session of this account.")),
         rx.button(t("Log out everywhere"), color_scheme="red", variant="soft", high_contrast=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from civo.components import places
 from civo.components.forms import field, form_error
 from civo.components.i18n import t
 from civo.components.layout import link_button, page_shell
@@ -12,53 +13,10 @@ from civo.state.auth import FollowListState, LoginState, RegisterState
 
 
 def place_chooser() -> rx.Component:
-    """A searchable choice over the place tree (results are buttons in a list)."""
-    return rx.vstack(
-        rx.el.label(t("Home place"), html_for="field-place", class_name="field-label"),
-        rx.text(t("Type the name of your city or town, then choose it in the list."),
-                id="field-place-hint", size="2", class_name="field-hint"),
-        rx.cond(
-            RegisterState.place_id,
-            rx.hstack(
-                rx.badge(RegisterState.place_label, size="3", id="chosen-place"),
-                rx.button(t("Change"), type="button", variant="soft", size="1",
-                          on_click=RegisterState.clear_place, id="change-place",
-                          aria_label=t("Change home place")),
-                align="center",
-            ),
-            rx.vstack(
-                rx.input(
-                    id="field-place", name="place_search", value=RegisterState.place_query,
-                    on_change=RegisterState.search_places.debounce(250),
-                    placeholder=t("e.g. Paris"), size="3", width="100%", auto_complete="off",
-                    aria_describedby="field-place-hint field-home_place-error",
-                    aria_controls="place-results",
-                ),
-                rx.el.ul(
-                    rx.foreach(
-                        RegisterState.place_options,
-                        lambda p: rx.el.li(
-                            rx.button(
-                                rx.text(p["name"], weight="bold"),
-                                rx.text(p["context"], size="1"),
-                                type="button", variant="ghost", high_contrast=True,
-                                on_click=RegisterState.choose_place(p["id"]),
-                                class_name="place-option",
-                            )
-                        ),
-                    ),
-                    id="place-results", aria_label=t("Matching places"), class_name="plain-list",
-                ),
-                width="100%", align="stretch", spacing="1",
-            ),
-        ),
-        rx.el.p(RegisterState.place_status, role="status", class_name="visually-hidden",
-                id="place-status"),
-        rx.cond(RegisterState.errors["home_place"],
-                rx.text(RegisterState.errors["home_place"], id="field-home_place-error",
-                        role="alert", class_name="field-error", size="2")),
-        width="100%", align="stretch", spacing="1",
-    )
+    return places.place_chooser(
+        RegisterState, label=N_("Home place"), error_key="home_place",
+        hint=N_("Type the name of your city or town, then choose it in the list."),
+        change_label=N_("Change home place"))
 
 
 def register_page() -> rx.Component:
@@ -77,6 +35,9 @@ def register_page() -> rx.Component:
                       error=RegisterState.errors["password"],
                       hint=N_("At least 10 characters. Avoid common passwords.")),
                 place_chooser(),
+                rx.text(t("By creating an account you agree to take part under the "),
+                        rx.link(t("code of conduct"), href="/code-of-conduct",
+                                underline="always", is_external=True), ".", size="2"),
                 rx.button(t("Create my account"), type="submit", size="3", id="register-submit",
                           loading=RegisterState.submitting),
                 rx.text(t("Already have an account?"), " ",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from civo.components.cards import KIND_LABELS, community_card, kind_badge, project_card
 from civo.components.i18n import t
-from civo.components.layout import page_shell
+from civo.components.layout import link_button, page_shell
 from civo.components.participation import feed_card, load_more_button
 from civo.i18n import N_
 from civo.state.communities import CommunityState, DirectoryState
@@ -78,9 +78,25 @@ def follow_prompt() -> rx.Component:
 def community_body() -> rx.Component:
     c = CommunityState.community
     return rx.vstack(
-        rx.hstack(kind_badge(c["kind"]), rx.text(c["place"]), rx.text("·"),
-                  rx.text(c["followers_label"], id="follower-count"),
-                  align="center", wrap="wrap", spacing="2"),
+        rx.cond(c["cover"] != "", rx.image(
+            src=rx.get_upload_url(c["cover"].to(str)), alt="", width="100%",
+            max_height="14rem", object_fit="cover", border_radius="var(--radius-3)",
+            id="community-cover")),
+        rx.hstack(
+            rx.cond(c["logo"] != "", rx.image(
+                src=rx.get_upload_url(c["logo"].to(str)), alt=t("Logo"), height="3rem",
+                id="community-logo")),
+            kind_badge(c["kind"]), rx.text(c["place"]), rx.text("·"),
+            rx.text(c["followers_label"], id="follower-count"),
+            rx.cond(c["can_manage"].to(bool), link_button(
+                rx.hstack(rx.icon("settings", size=16, aria_hidden="true"), t("Manage"),
+                          spacing="1", align="center"),
+                "/admin/c/" + c["slug"].to(str), id_="manage-community", size="1",
+                variant="soft", high_contrast=True)),
+            align="center", wrap="wrap", spacing="2",
+            # The brand colour is a decorative stripe: text keeps the theme's contrast.
+            border_left=rx.cond(c["brand"] != "", "6px solid " + c["brand"].to(str), "none"),
+            padding_left=rx.cond(c["brand"] != "", "0.75em", "0")),
         rx.cond(
             CommunityState.parents.length() > 0,
             rx.el.nav(
@@ -119,6 +135,14 @@ def community_body() -> rx.Component:
                                 lambda p: project_card(p, show_community=False)),
                      class_name="plain-list stack"),
         ),
+        rx.cond(CommunityState.events.length() > 0, rx.vstack(
+            rx.heading(t("Upcoming events"), as_="h2", size="5"),
+            rx.el.ul(rx.foreach(CommunityState.events, lambda e: rx.el.li(rx.card(rx.vstack(
+                rx.link(e["title"], href=e["href"].to(str), weight="bold", high_contrast=True),
+                rx.text(e["when"], rx.cond(e["where"] != "", " · " + e["where"].to(str), ""),
+                        size="2"),
+                spacing="1")))), class_name="plain-list stack", id="community-events"),
+            spacing="3", align="stretch")),
         live_trigger(SpaceLive.rev, CommunityState.refresh_live),
         rx.heading(t("Latest contributions"), as_="h2", size="5"),
         rx.cond(

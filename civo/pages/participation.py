@@ -11,6 +11,13 @@ import reflex as rx
 from civo.components.cards import status_badge
 from civo.components.i18n import t
 from civo.components.layout import page_shell
+from civo.components.moderation import (
+    appeal_dialog,
+    author_notice,
+    flag_dialog,
+    hidden_placeholder,
+    report_button,
+)
 from civo.components.participation import (
     error_callout,
     feed_card,
@@ -148,6 +155,9 @@ def comment_view(c: rx.Var) -> rx.Component:
                       spacing="2", wrap="wrap"),
             rx.cond(c["deleted"], rx.text(t("This comment was deleted."), size="2",
                                           font_style="italic"),
+                    rx.cond(~c["content_shown"].to(bool),
+                            hidden_placeholder(c["moderation"],
+                                               "comment-hidden-" + c["id"].to(str)),
                     rx.cond(ItemState.editing_comment == c["id"].to(int), rx.form(
                         rx.el.label(t("Edit your comment"), html_for="comment-edit-body",
                                     class_name="visually-hidden"),
@@ -159,7 +169,12 @@ def comment_view(c: rx.Var) -> rx.Component:
                                             on_click=ItemState.cancel_comment_edit),
                                   spacing="2"),
                         on_submit=ItemState.save_comment_edit,
-                    ), rich_text(c["segments"], size="3"))),
+                    ), rich_text(c["segments"], size="3")))),
+            rx.cond(c["content_shown"].to(bool) & (c["moderation"] != "visible")
+                    & ~c["deleted"].to(bool),
+                    author_notice(c["moderation"], c["flag_reasons"], c["decision"],
+                                  c["can_appeal"].to(bool), c["appealed"].to(bool), "comment",
+                                  c["id"].to(int), "comment-moderation-" + c["id"].to(str))),
             rx.cond(
                 ~c["deleted"].to(bool),
                 rx.hstack(
@@ -177,6 +192,9 @@ def comment_view(c: rx.Var) -> rx.Component:
                     rx.cond(c["can_delete"],
                             rx.button(t("Delete"), size="1", variant="soft", color_scheme="red",
                                       on_click=ItemState.delete_comment(c["id"]))),
+                    rx.cond(c["can_flag"], report_button(
+                        "comment", c["id"].to(int), "report-comment-" + c["id"].to(str))),
+                    rx.cond(c["flagged"], rx.text(t("Reported"), size="1")),
                     spacing="3", wrap="wrap", align="center",
                 ),
             ),
@@ -219,8 +237,10 @@ def item_body() -> rx.Component:
     return rx.vstack(
         live_trigger(SpaceLive.rev, ItemState.refresh_live),
         rx.hstack(
-            rx.link(item["community"], href=item["community_href"].to(str)), rx.text("·"),
-            rx.link(item["project"], href=item["project_href"].to(str)),
+            rx.link(item["community"], href=item["community_href"].to(str)),
+            rx.cond(item["project_href"] != "", rx.hstack(
+                rx.text("·"), rx.link(item["project"], href=item["project_href"].to(str)),
+                spacing="2")),
             spacing="2", wrap="wrap", size="2",
         ),
         rx.hstack(rx.text(item["author"], weight="bold"), rx.text(item["when"]),
@@ -231,12 +251,26 @@ def item_body() -> rx.Component:
         rx.cond(item["shaped"].to(bool),
                 rx.callout(t("Your input shaped this decision."), icon="sparkles",
                            color_scheme="green", id="shaped")),
+        rx.cond(item["content_shown"].to(bool) & (item["moderation"] != "visible"),
+                author_notice(ItemState.mod["state"], ItemState.mod["reasons"],
+                              ItemState.mod["decision"], ItemState.mod["can_appeal"].to(bool),
+                              ItemState.mod["appealed"].to(bool), "item",
+                              item["id"].to(int), "item-moderation")),
         rx.cond(item["deleted"].to(bool),
                 rx.text(t("This contribution was deleted."), font_style="italic"),
-                rx.cond(ItemState.editing, edit_form(), rich_text(item["segments"], size="4",
-                                                                 id="item-text"))),
-        rx.match(item["module_key"], *[(spec.key, spec.load("item_extra")()) for spec in MODULES],
-                 rx.fragment()),
+                rx.cond(~item["content_shown"].to(bool),
+                        hidden_placeholder(item["moderation"], "item-hidden"),
+                        rx.cond(ItemState.editing, edit_form(),
+                                rich_text(item["segments"], size="4", id="item-text")))),
+        rx.cond(item["content_shown"].to(bool) & ~item["deleted"].to(bool), rx.match(
+            item["module_key"],
+            ("event", event_details()), ("update", update_details()),
+            *[(spec.key, spec.load("item_extra")()) for spec in MODULES],
+            rx.fragment())),
+        rx.box(rx.cond(ItemState.notice != "", rx.callout(ItemState.notice, icon="check",
+                                                          color_scheme="green",
+                                                          id="item-notice")),
+               role="status", aria_live="polite"),
         error_callout(ItemState.error, "item-error"),
         rx.cond(~item["deleted"].to(bool), rx.hstack(
             reaction_bar(ItemState.reactions, lambda emoji: ItemState.react("item", item["id"],
@@ -257,7 +291,10 @@ def item_body() -> rx.Component:
             rx.cond(item["can_delete"].to(bool),
                     rx.button(t("Delete"), variant="soft", color_scheme="red",
                               on_click=ItemState.delete_item, id="delete-item")),
-            spacing="3", wrap="wrap",
+            rx.cond(ItemState.mod["can_flag"].to(bool),
+                    report_button("item", item["id"].to(int), "report-item")),
+            rx.cond(ItemState.mod["flagged"].to(bool), rx.text(t("Reported"), size="2")),
+            spacing="3", wrap="wrap", align="center",
         ),
         rx.heading(t("Comments"), " (", item["comment_count"], ")", as_="h2", size="5"),
         rx.cond(item["can_comment"].to(bool), comment_form(),
@@ -267,7 +304,47 @@ def item_body() -> rx.Component:
         rx.el.ul(rx.foreach(ItemState.comments, comment_view), class_name="plain-list",
                  id="comments"),
         load_more_button(ItemState.comments_more, ItemState.load_more_comments, "comments-more"),
+        flag_dialog(), appeal_dialog(),
         spacing="4", align="stretch", width="100%",
+    )
+
+
+def event_details() -> rx.Component:
+    """An event's when and where (times in its community's time zone)."""
+    e = ItemState.extra
+    return rx.el.dl(
+        rx.el.dt(t("When"), class_name="stat-label"),
+        rx.el.dd(e["start_text"], rx.cond(e["end_text"] != "", " – " + e["end_text"], ""),
+                 " (", e["zone_text"], ")", id="event-when"),
+        rx.cond(e["location"] != "", rx.fragment(
+            rx.el.dt(t("Where"), class_name="stat-label"),
+            rx.el.dd(e["location"], id="event-where"))),
+        rx.cond(e["online_url"] != "", rx.fragment(
+            rx.el.dt(t("Online"), class_name="stat-label"),
+            rx.el.dd(rx.link(e["online_url"], href=e["online_url"].to(str),
+                             rel="nofollow ugc noopener", is_external=True,
+                             underline="always", id="event-online")))),
+        class_name="event-details",
+    )
+
+
+def update_details() -> rx.Component:
+    """An update's image and links (a video is a link: nothing is loaded from elsewhere)."""
+    e = ItemState.extra
+    return rx.vstack(
+        rx.cond(e["image"] != "", rx.image(src=rx.get_upload_url(e["image"].to(str)),
+                                           alt=e["image_alt"].to(str), max_width="100%",
+                                           max_height="28rem", object_fit="contain",
+                                           id="update-image-view")),
+        rx.cond(e["link_url"] != "", rx.link(
+            rx.icon("external-link", size=16, aria_hidden="true"), " ", t("Read more"),
+            href=e["link_url"].to(str), rel="nofollow ugc noopener", is_external=True,
+            underline="always", id="update-link")),
+        rx.cond(e["video_url"] != "", rx.link(
+            rx.icon("video", size=16, aria_hidden="true"), " ", t("Watch the video"),
+            href=e["video_url"].to(str), rel="nofollow ugc noopener", is_external=True,
+            underline="always", id="update-video")),
+        spacing="2", align="start",
     )
 
 

@@ -93,16 +93,42 @@ class PlaceInProject(Protocol):
 
 
 def can_view_project(actor: Actor, where: PlaceInProject) -> bool:
-    """A project is public once published, inside a community the actor may see."""
+    """A project is public once published, inside a community the actor may see.
+
+    A community's own announcements (updates, events: no project) are as public as the
+    community itself.
+    """
     if where is None or not can_see_community(actor, where.community):
         return False
+    if where.project is None:
+        return True
     return where.project.published_at is not None or is_community_admin(actor, where.community)
 
 
 def phase_is_open(_actor: Actor, where: PlaceInProject) -> bool:
     """Contributions are taken only in an open phase of an open, *published* project."""
-    return (where.phase is not None and where.phase.status == "open"
-            and where.project.status == "open" and where.project.published_at is not None)
+    return (where.phase is not None and where.project is not None
+            and where.phase.status == "open" and where.project.status == "open"
+            and where.project.published_at is not None)
+
+
+def is_announcement(_actor: Actor, where: PlaceInProject) -> bool:
+    """A community's own post (update, event, new project): it hosts no module."""
+    return where is not None and where.phase is None
+
+
+def takes_part(feature: str) -> Callable[[Actor, Any], bool]:
+    """Citizens may ``feature`` here: an open phase whose module offers it (registry), or
+    — for comments and reactions only — a community's announcement in a live community."""
+
+    module_ok = module_allows(feature)
+
+    def predicate(actor: Actor, where: PlaceInProject) -> bool:
+        if is_announcement(actor, where):
+            return feature in ("comment", "react") and not where.community.is_archived
+        return phase_is_open(actor, where) and module_ok(actor, where)
+
+    return predicate
 
 
 def module_allows(feature: str) -> Callable[[Actor, Any], bool]:
@@ -111,6 +137,8 @@ def module_allows(feature: str) -> Callable[[Actor, Any], bool]:
     def predicate(_actor: Actor, where: PlaceInProject) -> bool:
         from civo.modules import MODULES
 
+        if where.phase is None:
+            return False
         spec = MODULES.get(where.phase.module_key)
         return spec is not None and spec.allows(feature)
 
@@ -123,6 +151,32 @@ def is_author(actor: Actor, where: PlaceInProject) -> bool:
 
 def is_project_admin(actor: Actor, where: PlaceInProject) -> bool:
     return is_community_admin(actor, where.community)
+
+
+def has_a_role(actor: Actor, _target: Any = None) -> bool:
+    """Platform admin, moderator or admin of at least one community: the dashboard's users."""
+    return actor.signed_in and (actor.is_platform_admin or actor.is_moderator
+                                or bool(actor.admin_of))
+
+
+def administers_some_community(actor: Actor, _target: Any = None) -> bool:
+    return actor.signed_in and (actor.is_platform_admin or bool(actor.admin_of))
+
+
+def can_moderate(actor: Actor, community: CommunityLike) -> bool:
+    """Moderators everywhere; a community's admins inside their communities."""
+    return is_moderator(actor) or is_community_admin(actor, community)
+
+
+def is_not_author(actor: Actor, where: PlaceInProject) -> bool:
+    return actor.signed_in and where.author_id != actor.user_id
+
+
+def can_create_community(actor: Actor, parent: CommunityLike | None) -> bool:
+    """Top-level communities: platform admins; sub-communities: the parent's admins."""
+    if parent is None:
+        return is_platform_admin(actor)
+    return is_community_admin(actor, parent)
 
 
 def _any(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bool]:
@@ -143,28 +197,42 @@ RULES: dict[str, Callable[[Actor, Any], bool]] = {
     "community.view": can_see_community,
     "community.follow": _all(is_signed_in, can_see_community),
     "community.join_with_code": is_signed_in,
-    "community.create": is_platform_admin,
+    # (target: the parent community, or None for a top-level one)
+    "community.create": can_create_community,
     "community.edit": is_community_admin,
+    "community.archive": is_community_admin,
+    "community.delete": is_platform_admin,
     "community.manage_codes": is_community_admin,
     "community.grant_admin": is_community_admin,
     "community.view_admin_stats": is_community_admin,
-    # projects
+    "community.announce": is_community_admin,
+    # projects (target: the community)
     "project.create": is_community_admin,
+    "project.manage": is_community_admin,
     "project.view": can_view_project,
     # participation (target: a PlaceInProject)
     "item.view": can_view_project,
-    "item.contribute": _all(is_signed_in, can_view_project, phase_is_open,
-                            module_allows("contribute")),
-    "item.comment": _all(is_signed_in, can_view_project, phase_is_open, module_allows("comment")),
-    "item.react": _all(is_signed_in, can_view_project, phase_is_open, module_allows("react")),
-    "item.support": _all(is_signed_in, can_view_project, phase_is_open, module_allows("support")),
+    "item.contribute": _all(is_signed_in, can_view_project, takes_part("contribute")),
+    "item.comment": _all(is_signed_in, can_view_project, takes_part("comment")),
+    "item.react": _all(is_signed_in, can_view_project, takes_part("react")),
+    "item.support": _all(is_signed_in, can_view_project, takes_part("support")),
     "item.favourite": _all(is_signed_in, can_view_project),
     "item.edit": _all(is_author, can_view_project),
-    "item.delete": _all(can_view_project, _any(is_author, is_moderator)),
+    "item.delete": _all(can_view_project, _any(is_author, is_moderator,
+                                               _all(is_announcement, is_project_admin))),
     "item.set_status": _all(can_view_project, is_project_admin),
+    "item.flag": _all(is_signed_in, can_view_project, is_not_author),
+    "item.appeal": _all(is_author, can_view_project),
     "feed.personal": is_signed_in,
+    # administration
+    "admin.dashboard": has_a_role,
+    "admin.inbox": administers_some_community,
+    # moderation (target: the community of the content, or None for the queue itself)
+    "moderation.review": _any(is_moderator, administers_some_community),
+    "moderation.act": can_moderate,
+    "moderation.audit": is_platform_admin,
+    "moderation.suspend": is_platform_admin,
     # platform
-    "moderation.review": is_moderator,
     "platform.manage": is_platform_admin,
 }
 

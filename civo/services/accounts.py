@@ -125,6 +125,9 @@ def authenticate(*, session: Session, email: str, password: str,
     ok = passwords.verify(password or "", user.password_hash if user else passwords.dummy_hash())
     if user is None or not ok:
         raise ValidationError("Wrong email or password.", field="password")
+    if user.suspended_at is not None:
+        raise ValidationError("This account is suspended for repeated breaches of the code of "
+                              "conduct.", field="password")
     session.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == address))
     session.commit()
     return user.id
@@ -150,18 +153,36 @@ def identify(*, session: Session, token: str | None) -> Identity:
                     display_name=user.full_name)
 
 
+def _descendants(session: Session, roots: set[int]) -> set[int]:
+    """Every community below ``roots`` (one query per level of the hierarchy)."""
+    from civo.models import Community
+    from civo.services.places import MAX_DEPTH
+
+    found: set[int] = set()
+    level = set(roots)
+    for _ in range(MAX_DEPTH):
+        if not level:
+            break
+        level = set(session.exec(select(Community.id).where(
+            Community.parent_id.in_(level)))) - found - roots
+        found |= level
+    return found
+
+
 def actor_for(*, session: Session, user_id: int | None, user: User | None = None) -> policy.Actor:
     """Build the policy actor of ``user_id`` from the database (roles, memberships)."""
     if user_id is None:
         return policy.ANONYMOUS
     user = user or session.get(User, user_id)
-    if user is None:
+    if user is None or user.suspended_at is not None:
         return policy.ANONYMOUS
-    admin_of = session.exec(
-        select(CommunityRole.community_id).where(
+    grants = session.exec(
+        select(CommunityRole.community_id, CommunityRole.include_descendants).where(
             CommunityRole.user_id == user_id, CommunityRole.role == "admin"
         )
     ).all()
+    admin_of = {cid for cid, _ in grants} | _descendants(
+        session, {cid for cid, below in grants if below})
     member_of = session.exec(
         select(Membership.community_id).where(Membership.user_id == user_id)
     ).all()

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from civo import policy
 from civo.models._common import utcnow
-from civo.models.participation import Comment, Item
+from civo.models.participation import Comment, Item, Moderation
 from civo.services import items, keyset, reactions, rich_text
 from civo.services.errors import NotFound, ValidationError
 
@@ -41,6 +41,8 @@ def post(*, session: Session, actor: policy.Actor, item_id: Any, body: str,
             raise NotFound("This comment does not exist.")
         if parent.depth >= MAX_DEPTH:
             raise ValidationError("Replies go three levels deep at most.")
+        if parent.moderation != Moderation.VISIBLE or parent.deleted_at is not None:
+            raise ValidationError("You cannot reply to this comment.")
         depth, root_id = parent.depth + 1, parent.root_id or parent.id
     comment = Comment(item_id=item.id, parent_id=parent_id, root_id=root_id, depth=depth,
                       author_id=actor.user_id, is_anonymous=bool(anonymous), body=text)
@@ -59,7 +61,8 @@ def _own(session: Session, actor: policy.Actor, comment_id: Any) -> tuple[Commen
         raise NotFound("This comment does not exist.")
     _item, where = items.load(session, actor, comment.item_id)
     return comment, items.Where(community=where.community, project=where.project,
-                                phase=where.phase, author_id=comment.author_id)
+                                phase=where.phase, author_id=comment.author_id,
+                                moderation=comment.moderation)
 
 
 def edit(*, session: Session, actor: policy.Actor, comment_id: Any, body: str) -> Comment:
@@ -120,6 +123,15 @@ class CommentView:
     # On a thread's root: replies not shown yet, and where to continue (keyset).
     more_replies: int = 0
     replies_cursor: str = ""
+    # Moderation as this reader sees it (see civo.services.moderation.Status).
+    moderation: str = Moderation.VISIBLE.value
+    content_shown: bool = True
+    flag_reasons: tuple[str, ...] = ()
+    decision_reason: str = ""
+    can_flag: bool = False
+    can_appeal: bool = False
+    appealed: bool = False
+    flagged_by_me: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,10 +164,15 @@ def thread_order(nodes: list[Any], *, id_of=lambda n: n.id,
 def _views(session: Session, actor: policy.Actor, item: Item, where: items.Where,
            rows: list[Comment], more: dict[int, tuple[int, str]] | None = None
            ) -> list[CommentView]:
+    from civo.services import moderation
+
     who = items.authors(session, [(c.author_id, c.is_anonymous, item.project_id) for c in rows])
     my = reactions.mine(session, actor.user_id, "comment", [c.id for c in rows])
-    is_open = policy.phase_is_open(actor, where) and item.deleted_at is None
+    is_open = (policy.can(actor, "item.comment", where) and item.deleted_at is None
+               and item.moderation == Moderation.VISIBLE)
     moderator = policy.is_moderator(actor)
+    can_moderate = policy.can(actor, "moderation.act", where.community)
+    status = moderation.statuses(session, actor, "comment", rows, where)
     now = utcnow()
     more = more or {}
     views = []
@@ -163,22 +180,30 @@ def _views(session: Session, actor: policy.Actor, item: Item, where: items.Where
         author = who[(c.author_id, c.is_anonymous, item.project_id)]
         mine = actor.signed_in and c.author_id == actor.user_id
         deleted = c.deleted_at is not None
+        visible = c.moderation == Moderation.VISIBLE
+        shown = not deleted and (visible or mine or can_moderate)
         hidden_replies, replies_cursor = more.get(c.id, (0, ""))
+        told = status[c.id]
         views.append(CommentView(
             id=c.id, parent_id=c.parent_id or 0, root_id=c.root_id or c.id, depth=c.depth,
-            segments=[] if deleted else rich_text.segments(c.body),
-            body="" if deleted else c.body,
+            segments=rich_text.segments(c.body) if shown else [],
+            body=c.body if shown else "",
             author_kind="deleted" if deleted else author.kind,
             author_name="" if deleted else author.label,
             author_tag="" if deleted else author.tag, is_mine=mine and not deleted,
             created_at=c.created_at, edited=c.edited_at is not None, deleted=deleted,
-            can_reply=is_open and actor.signed_in and c.depth < MAX_DEPTH and not deleted,
-            can_edit=(mine and is_open and not deleted
+            can_reply=(is_open and actor.signed_in and c.depth < MAX_DEPTH and not deleted
+                       and visible),
+            can_edit=(mine and is_open and not deleted and visible
                       and now - c.created_at <= items.EDIT_WINDOW),
             can_delete=not deleted and (mine or moderator),
             reactions=items.reaction_counts(c), reaction_count=c.reaction_count,
             my_reaction=my.get(c.id, ""), more_replies=hidden_replies,
-            replies_cursor=replies_cursor,
+            replies_cursor=replies_cursor, moderation=c.moderation,
+            content_shown=shown or deleted, flag_reasons=told.reasons,
+            decision_reason=told.decision_reason, can_flag=told.can_flag,
+            can_appeal=told.can_appeal, appealed=told.appealed,
+            flagged_by_me=told.flagged_by_me,
         ))
     return views
 

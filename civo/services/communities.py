@@ -102,6 +102,16 @@ class ProjectCard:
 
 
 @dataclass(frozen=True)
+class EventCard:
+    item_id: int
+    title: str
+    starts_at: datetime
+    location: str
+    online: bool
+    timezone: str
+
+
+@dataclass(frozen=True)
 class CommunityPage:
     """Everything the community page shows."""
 
@@ -110,6 +120,11 @@ class CommunityPage:
     parents: tuple[CommunityCard, ...]  # nearest parent first
     projects: tuple[ProjectCard, ...]
     can_follow: bool
+    can_manage: bool = False
+    logo: str = ""
+    cover: str = ""
+    brand_color: str = ""
+    events: tuple[EventCard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,7 +221,27 @@ def page(*, session: Session, actor: policy.Actor, slug: str) -> CommunityPage:
         projects=tuple(ProjectCard(id=p.id, title=p.title, summary=p.summary, status=p.status)
                        for p in projects),
         can_follow=policy.can(actor, "community.follow", community),
+        can_manage=policy.can(actor, "community.edit", community),
+        logo=community.logo, cover=community.cover, brand_color=community.brand_color,
+        events=_upcoming_events(session, community),
     )
+
+
+def _upcoming_events(session: Session, community: Community) -> tuple[EventCard, ...]:
+    """The community's next events (at most 5), soonest first."""
+    from civo.models.announcements import CommunityEvent
+    from civo.models.participation import Item, Moderation
+
+    rows = session.exec(
+        select(Item.id, Item.title, CommunityEvent.starts_at, CommunityEvent.location,
+               CommunityEvent.online_url)
+        .join(CommunityEvent, CommunityEvent.item_id == Item.id)
+        .where(Item.community_id == community.id, Item.deleted_at.is_(None),
+               Item.moderation == Moderation.VISIBLE.value,
+               CommunityEvent.starts_at >= utcnow())
+        .order_by(CommunityEvent.starts_at).limit(5)).all()
+    return tuple(EventCard(i, title, start, place, bool(link), community.timezone)
+                 for i, title, start, place, link in rows)
 
 
 @dataclass(frozen=True)

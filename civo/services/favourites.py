@@ -11,7 +11,7 @@ from civo import policy
 from civo.db import insert_ignore
 from civo.models import Community
 from civo.models._common import utcnow
-from civo.models.participation import Favourite, Item
+from civo.models.participation import Favourite, Item, Moderation
 from civo.services import items, keyset
 from civo.services.errors import ValidationError
 from civo.services.feed import FeedPage, card_rows
@@ -44,6 +44,7 @@ def page(*, session: Session, actor: policy.Actor, cursor: str | None = None,
             .join(Favourite, Favourite.item_id == Item.id)
             .join(Community, Community.id == Item.community_id)
             .where(Favourite.user_id == actor.user_id, Item.deleted_at.is_(None),
+                   Item.moderation == Moderation.VISIBLE.value,
                    policy.visible_communities(actor, Community)))
     if cursor:
         stmt = stmt.where(sa.tuple_(Favourite.created_at, Favourite.id) < keyset.decode(cursor))

@@ -22,7 +22,8 @@ from sqlmodel import Session, select
 from civo import policy
 from civo.models import Community, Follow, Phase, Project, User
 from civo.models._common import utcnow
-from civo.models.participation import Item, ItemRead
+from civo.models.announcements import ANNOUNCEMENT_KINDS
+from civo.models.participation import Item, ItemRead, Moderation
 from civo.services import items
 from civo.services.errors import ValidationError
 
@@ -80,7 +81,7 @@ class Filters:
             raise ValidationError("Unknown filter.")
         if module_key in (None, ""):
             module_key = None
-        elif module_key not in MODULES.keys():
+        elif module_key not in (*MODULES.keys(), *ANNOUNCEMENT_KINDS):
             raise ValidationError("Unknown filter.")
         if status in (None, ""):
             status = None
@@ -139,15 +140,19 @@ def _read_clause(user_id: int, watermark: datetime | None) -> sa.ColumnElement[b
 
 
 def listed(community_ids: list[int] | sa.Select) -> sa.ColumnElement[bool]:
-    """Items a feed may list: in these communities, not deleted, in a published project.
+    """Items a feed may list: in these communities, not deleted, not hidden or removed by
+    moderation, and in a published project (or a community announcement: no project).
 
     (Contributions are only taken in published projects; the project check guards the
     feed even so: a draft project's content never leaks into a list.)
     """
-    published = select(Project.id).where(Project.published_at.is_not(None),
-                                          Project.community_id.in_(community_ids))
+    # A correlated EXISTS (one primary-key probe per candidate row), not "project_id IN
+    # (…)": the IN form lures the planner onto the project index and a full sort.
+    published = sa.exists().where(Project.id == Item.project_id,
+                                  Project.published_at.is_not(None))
     return sa.and_(Item.community_id.in_(community_ids), Item.deleted_at.is_(None),
-                   Item.project_id.in_(published))
+                   Item.moderation == Moderation.VISIBLE.value,
+                   sa.or_(Item.project_id.is_(None), published))
 
 
 def _base(community_ids: list[int] | sa.Select, snapshot: datetime, filters: Filters):
@@ -188,16 +193,20 @@ def card_rows(session: Session, actor: policy.Actor, rows: list[Item],
             read = set(session.exec(select(ItemRead.item_id).where(
                 ItemRead.user_id == actor.user_id, ItemRead.item_id.in_(ids)))) if ids else set()
             unread = set(ids) - read
-    who = items.authors(session, [(r.author_id, r.is_anonymous, r.project_id) for r in rows])
+    who = items.authors(session, [(r.author_id, r.is_anonymous, r.project_id) for r in rows
+                                  if r.module_key not in ANNOUNCEMENT_KINDS])
     cards = []
     for r in rows:
-        author = who[(r.author_id, r.is_anonymous, r.project_id)]
+        if r.module_key in ANNOUNCEMENT_KINDS:  # the community speaks
+            author = items.Author(community[r.community_id].name, "", "community")
+        else:
+            author = who[(r.author_id, r.is_anonymous, r.project_id)]
         body = r.body if len(r.body) <= EXCERPT else r.body[: EXCERPT - 1].rstrip() + "…"
         cards.append(FeedCard(
             id=r.id, kind=r.kind, module_key=r.module_key, title=r.title, excerpt=body,
             author_kind=author.kind, author_name=author.label, author_tag=author.tag,
             community_name=community[r.community_id].name,
-            community_slug=community[r.community_id].slug, project_id=r.project_id,
+            community_slug=community[r.community_id].slug, project_id=r.project_id or 0,
             project_title=titles.get(r.project_id, ""), created_at=r.created_at,
             last_activity_at=r.last_activity_at, comment_count=r.comment_count,
             reaction_count=r.reaction_count, support_count=r.support_count,

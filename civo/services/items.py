@@ -18,6 +18,7 @@ from civo import policy
 from civo.db import insert_ignore
 from civo.models import Community, Phase, Project, User
 from civo.models._common import utcnow
+from civo.models.announcements import ANNOUNCEMENT_KINDS
 from civo.models.participation import (
     EMOJI_GLYPHS,
     Favourite,
@@ -25,6 +26,7 @@ from civo.models.participation import (
     ImpactKind,
     Item,
     ItemRead,
+    Moderation,
     Reaction,
 )
 from civo.services import rich_text
@@ -38,12 +40,17 @@ BODY_MAX = 2000
 
 @dataclass(frozen=True)
 class Where:
-    """The policy target of a participation action."""
+    """The policy target of a participation action.
+
+    ``project`` and ``phase`` are None for a community's own announcements (updates and
+    events have neither; a published project's announcement has no phase).
+    """
 
     community: Community
-    project: Project
+    project: Project | None
     phase: Phase | None
     author_id: int | None = None
+    moderation: str = Moderation.VISIBLE.value
 
 
 # ---- locating -----------------------------------------------------------------------
@@ -70,15 +77,16 @@ def load(session: Session, actor: policy.Actor, item_id: Any) -> tuple[Item, Whe
         raise NotFound("This contribution does not exist.")
     row = session.exec(
         select(Item, Phase, Project, Community)
-        .join(Phase, Phase.id == Item.phase_id)
-        .join(Project, Project.id == Item.project_id)
+        .outerjoin(Phase, Phase.id == Item.phase_id)
+        .outerjoin(Project, Project.id == Item.project_id)
         .join(Community, Community.id == Item.community_id)
         .where(Item.id == item_id)
     ).first()
     if row is None:
         raise NotFound("This contribution does not exist.")
     item, phase, project, community = row
-    where = Where(community=community, project=project, phase=phase, author_id=item.author_id)
+    where = Where(community=community, project=project, phase=phase, author_id=item.author_id,
+                  moderation=item.moderation)
     if not policy.can(actor, "item.view", where):
         raise NotFound("This contribution does not exist.")
     return item, where
@@ -159,8 +167,13 @@ def create(
 
 
 def _require_open(actor: policy.Actor, rule: str, where: Where) -> None:
-    """Say *why* first when the phase is closed, then check the rule itself."""
-    if actor.signed_in and not policy.phase_is_open(actor, where):
+    """Say *why* first (moderated content, a closed phase), then check the rule itself."""
+    if where.moderation == Moderation.HIDDEN:
+        raise ValidationError("This content is hidden pending review: nothing was saved.")
+    if where.moderation == Moderation.REMOVED:
+        raise ValidationError("This content was removed by moderators: nothing was saved.")
+    if actor.signed_in and not (policy.is_announcement(actor, where)
+                                or policy.phase_is_open(actor, where)):
         raise ValidationError("This participation is closed: nothing was saved.")
     policy.require(actor, rule, where)
 
@@ -176,6 +189,8 @@ def edit(*, session: Session, actor: policy.Actor, item_id: Any, title: str | No
     if item.deleted_at is not None:
         raise NotFound("This contribution does not exist.")
     policy.require(actor, "item.edit", where)
+    if item.moderation != Moderation.VISIBLE:
+        raise ValidationError("This content is hidden pending review: nothing was saved.")
     if utcnow() - item.created_at > EDIT_WINDOW:
         raise ValidationError("Contributions can only be edited within 10 minutes of posting.")
     values: dict[str, Any] = {"body": rich_text.clean(body, label="Text", max_len=BODY_MAX),
@@ -245,8 +260,12 @@ def open_item(*, session: Session, actor: policy.Actor, item_id: Any) -> bool:
     if actor.signed_in:
         mark_read(session, actor.user_id, item.id)
         if (where.community.id in actor.admin_of and item.author_id != actor.user_id
-                and item.deleted_at is None):
+                and item.deleted_at is None and item.module_key not in ANNOUNCEMENT_KINDS):
             receipt = record_impact(session, item, ImpactKind.READ)
+            # The admin inbox: no longer "unread by us" (first opening only).
+            session.execute(sa.update(Item).where(Item.id == item.id,
+                                                  Item.admin_read_at.is_(None))
+                            .values(admin_read_at=utcnow()))
         session.commit()
     return receipt
 
@@ -292,15 +311,21 @@ class ItemView:
     is_favourite: bool
     read_at: datetime | None          # when an admin of the community read it (author only)
     shaped_at: datetime | None        # when it shaped a decision (author only)
+    moderation: str                   # visible | hidden | removed
+    content_shown: bool               # False: others see only "hidden pending review"
 
 
 def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
     """Everything the item page shows, for this actor (nothing about who reacted)."""
     item, where = load(session, actor, item_id)
     deleted = item.deleted_at is not None
-    author = (Author("", "", "deleted") if deleted else
-              authors(session, [(item.author_id, item.is_anonymous, item.project_id)])[
-                  (item.author_id, item.is_anonymous, item.project_id)])
+    if deleted:
+        author = Author("", "", "deleted")
+    elif item.module_key in ANNOUNCEMENT_KINDS:
+        author = Author(where.community.name, "", "community")
+    else:
+        author = authors(session, [(item.author_id, item.is_anonymous, item.project_id)])[
+            (item.author_id, item.is_anonymous, item.project_id)]
     mine = actor.signed_in and item.author_id == actor.user_id
     my_reaction, favourite = "", False
     read_at = shaped_at = None
@@ -315,23 +340,29 @@ def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
             ImpactEvent.item_id == item.id)).all())
         read_at, shaped_at = events.get("read"), events.get("shaped")
     is_open = policy.phase_is_open(actor, where)
+    visible = item.moderation == Moderation.VISIBLE
+    shown = visible or mine or policy.can(actor, "moderation.act", where.community)
+    title, body = (item.title, item.body) if shown else ("", "")
     return ItemView(
-        id=item.id, kind=item.kind, module_key=item.module_key, title=item.title,
-        body=item.body, segments=rich_text.segments(item.body), author_kind=author.kind,
+        id=item.id, kind=item.kind, module_key=item.module_key, title=title,
+        body=body, segments=rich_text.segments(body), author_kind=author.kind,
         author_name=author.label, author_tag=author.tag, is_mine=mine and not deleted,
         is_anonymous=item.is_anonymous, created_at=item.created_at,
         edited=item.edited_at is not None, deleted=deleted,
-        can_edit=(not deleted and policy.can(actor, "item.edit", where)
+        can_edit=(not deleted and visible and policy.can(actor, "item.edit", where)
                   and utcnow() - item.created_at <= EDIT_WINDOW),
         can_delete=not deleted and policy.can(actor, "item.delete", where),
-        can_comment=is_open and not deleted,
-        can_react=is_open and not deleted,
+        can_comment=(not deleted and visible and policy.can(actor, "item.comment", where)),
+        can_react=(not deleted and visible and policy.can(actor, "item.react", where)),
         community_id=where.community.id, community_name=where.community.name,
-        community_slug=where.community.slug, project_id=where.project.id,
-        project_title=where.project.title, phase_id=where.phase.id, phase_open=is_open,
+        community_slug=where.community.slug,
+        project_id=where.project.id if where.project else 0,
+        project_title=where.project.title if where.project else "",
+        phase_id=where.phase.id if where.phase else 0, phase_open=is_open,
         comment_count=item.comment_count, support_count=item.support_count,
         reactions=reaction_counts(item), my_reaction=my_reaction, is_favourite=favourite,
-        read_at=read_at, shaped_at=shaped_at,
+        read_at=read_at, shaped_at=shaped_at, moderation=item.moderation,
+        content_shown=shown,
     )
 
 

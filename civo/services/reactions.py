@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from civo import policy
 from civo.db import Conflict, insert_ignore, retrying
 from civo.models._common import utcnow
-from civo.models.participation import EMOJI_GLYPHS, Comment, Reaction
+from civo.models.participation import EMOJI_GLYPHS, Comment, Moderation, Reaction
 from civo.services import items
 from civo.services.errors import NotFound, ValidationError
 
@@ -47,6 +47,8 @@ def _locate(session: Session, actor: policy.Actor, kind: Any, target_id: Any) ->
     _item, where = items.load(session, actor, comment.item_id)
     if comment.deleted_at is not None:
         raise ValidationError("This comment was deleted.")
+    if comment.moderation != Moderation.VISIBLE:
+        raise ValidationError("This content is hidden pending review: nothing was saved.")
     return where
 
 

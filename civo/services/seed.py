@@ -177,7 +177,7 @@ def seed_demo_accounts(session: Session) -> None:
         user = User(full_name=demo.full_name, email=demo.email,
                     password_hash=passwords.hash_password(demo.password),
                     home_place_id=place.id, is_platform_admin=demo.platform_admin,
-                    is_moderator=demo.moderator)
+                    is_moderator=demo.moderator, email_confirmed_at=utcnow())
         session.add(user)
         session.flush()
         communities.follow_governing(session=session, user_id=user.id, place_id=place.id)

@@ -14,6 +14,8 @@ class AccountState(AppState):
     full_name: str = ""
     email: str = ""
     home_place: str = ""
+    # What moderation told me (hidden, removed, restored, warned), newest first.
+    notices: list[dict[str, str]] = []
 
     @rx.event
     async def load(self):
@@ -25,6 +27,19 @@ class AccountState(AppState):
         self.full_name, self.email, self.home_place = (
             details.full_name, details.email, details.home_place
         )
+        from civo import i18n
+        from civo.services import moderation
+
+        rows = await run_service(moderation.my_notices, actor=actor)
+        def reason(n) -> str:
+            if n.kind != "hidden":
+                return n.reason
+            return ", ".join(self._t(moderation.REASON_LABELS.get(key, "Other"))
+                             for key in n.reason.split(",") if key)
+
+        self.notices = [{"kind": n.kind, "reason": reason(n),
+                         "when": i18n.format_date(n.created_at, self.lang, fmt="medium"),
+                         "href": f"/i/{n.item_id}" if n.item_id else ""} for n in rows]
 
     @rx.event
     async def log_out_everywhere(self):
@@ -42,3 +57,4 @@ class AccountState(AppState):
 
     def _clear(self) -> None:
         self.full_name = self.email = self.home_place = ""
+        self.notices = []

@@ -7,9 +7,10 @@ from typing import Any
 import reflex as rx
 
 from civo.db import run_service
-from civo.services import accounts, communities, places, sessions
+from civo.services import accounts, communities, sessions
 from civo.services.errors import CivoError
-from civo.state.base import MAX_ITEMS, AppState, view
+from civo.state.base import MAX_ITEMS, AppState
+from civo.state.places import PlacePicker
 
 
 def _text(form: dict[str, Any], key: str) -> str:
@@ -17,57 +18,13 @@ def _text(form: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _focus_soon(element_id: str):
-    """Move focus to an element that the coming render puts in place of the current one."""
-    return rx.call_script(
-        f"setTimeout(() => document.getElementById('{element_id}')?.focus(), 50)"
-    )
-
-
-class RegisterState(AppState):
+class RegisterState(PlacePicker, AppState):
     """The registration form. The password travels in the submit event only, never in state."""
 
     full_name: str = ""
     email: str = ""
-    place_query: str = ""
-    place_options: list[dict[str, Any]] = []
-    place_status: str = ""  # announced to screen readers: how many places match
-    place_id: int = 0
-    place_label: str = ""
     errors: dict[str, str] = {}
     submitting: bool = False
-
-    @rx.event
-    async def search_places(self, query: str):
-        """Search the place tree as the citizen types (at most 8 choices)."""
-        self.place_query = query[:80] if isinstance(query, str) else ""
-        found = await run_service(places.search, query=self.place_query) if self.place_query else []
-        self.place_options = [view(p) for p in found]
-        self.place_status = (self._tn("{n} place found", "{n} places found", len(found))
-                             if self.place_query else "")
-
-    @rx.event
-    async def choose_place(self, place_id: int):
-        """Pick a place from the list (re-checked on submit)."""
-        try:
-            pid = int(place_id)
-        except (TypeError, ValueError):
-            return
-        option = await run_service(places.option_for, place_id=pid)
-        if option is None:
-            return
-        self.place_id = option.id
-        self.place_label = f"{option.name} ({option.context})" if option.context else option.name
-        self.place_options = []
-        self.place_query = ""
-        self.place_status = self._t("Home place chosen: {place}", place=self.place_label)
-        self.errors = {k: v for k, v in self.errors.items() if k != "home_place"}
-        return _focus_soon("change-place")
-
-    @rx.event
-    def clear_place(self):
-        self.place_id, self.place_label, self.place_status = 0, "", ""
-        return _focus_soon("field-place")
 
     @rx.event
     async def register(self, form: dict[str, Any]):

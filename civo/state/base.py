@@ -30,6 +30,8 @@ class AppState(rx.State):
     session_notice: str = ""
     # Unread items in followed communities (navigation badge; capped at 100 in SQL).
     unread_count: int = 0
+    # Shows the "Dashboard" entry (the dashboard's pages refuse on the server anyway).
+    has_role: bool = False
     # Client-held values: never trusted, always re-checked on the server.
     locale_cookie: str = rx.Cookie(
         "", name="locale", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
@@ -73,6 +75,13 @@ class AppState(rx.State):
             if "outside of _modify_linked_states" not in str(error):
                 raise
 
+    async def _announce_to(self, community_id: int, *, new_item: bool = False) -> None:
+        """Tell a community's open pages from a page that is not one of them (the
+        dashboard): join that community's channel first (the caller was allowed to change
+        something there, so it may)."""
+        await self._link_space(community_id)
+        await self._announce(new_item=new_item)
+
     async def _announce(self, *, new_item: bool = False) -> None:
         """Tell the browsers on this community's pages (and feeds, for new items)."""
         (await self.get_state(SpaceLive)).rev += 1
@@ -98,7 +107,7 @@ class AppState(rx.State):
         """This tab is no longer signed in (logout, revoked or invalid session)."""
         self.session_token = ""
         self.signed_in, self.user_name = False, ""
-        self.unread_count = 0
+        self.unread_count, self.has_role = 0, False
 
     def _resolve_lang(self) -> str:
         return i18n.normalize_locale(self.locale_cookie) or i18n.negotiate(
@@ -111,6 +120,9 @@ class AppState(rx.State):
         actor = identity.actor
         if actor.signed_in:
             self.signed_in, self.user_name = True, identity.display_name
+            from civo import policy
+
+            self.has_role = policy.can(actor, "admin.dashboard")
         else:
             if self.session_token:  # expired, revoked or forged: forget it, and say so
                 self.session_notice = self._t(

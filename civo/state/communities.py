@@ -81,6 +81,7 @@ class CommunityState(ParticipationViews):
     follow and the "Follow?" prompt."""
 
     community: dict[str, Any] = {}
+    events: list[dict[str, str]] = []
     activity: list[dict[str, Any]] = []
     activity_more: bool = False
     _activity_cursor: str | None = None
@@ -97,7 +98,13 @@ class CommunityState(ParticipationViews):
     )
 
     def _apply(self, page: communities.CommunityPage) -> None:
-        self.community = self._community_view(page.card)
+        from civo import i18n
+
+        self.community = {**self._community_view(page.card), "can_manage": page.can_manage,
+                          "logo": page.logo, "cover": page.cover, "brand": page.brand_color}
+        self.events = [{"href": f"/i/{e.item_id}", "title": e.title,
+                        "when": i18n.format_moment(e.starts_at, self.lang, e.timezone)[0],
+                        "where": e.location} for e in page.events]
         self.description = page.description
         self.parents = [view(p) for p in page.parents]
         self.projects = [view(p) for p in page.projects]

@@ -16,11 +16,28 @@ from civo.state.participation import ParticipationViews
 
 
 def _describe(*, session, actor, item_id: int, module_key: str) -> dict[str, str]:
+    """The module's part of the item page, or an announcement's (event time, links)."""
+    from civo.models.announcements import ANNOUNCEMENT_KINDS
+    from civo.services import announcements
+
+    item, _where = items.load(session, actor, item_id)
+    if module_key in ANNOUNCEMENT_KINDS:
+        return announcements.describe(session=session, actor=actor, item=item)
     spec = MODULES.get(module_key)
     if spec is None:
         return {}
-    item, _where = items.load(session, actor, item_id)
     return spec.load("describe")(session=session, actor=actor, item=item)
+
+
+def _moderation(*, session, actor, item_id: int) -> dict[str, Any]:
+    from civo.services import moderation
+
+    status = moderation.status_for(session=session, actor=actor, target_kind="item",
+                                   target_id=item_id)
+    return {"state": status.state, "reasons": list(status.reasons),
+            "decision": status.decision_reason, "can_appeal": status.can_appeal,
+            "appealed": status.appealed, "can_flag": status.can_flag,
+            "flagged": status.flagged_by_me}
 
 
 def _mark_thread_ends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -36,6 +53,13 @@ def _mark_thread_ends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class ItemState(ParticipationViews):
     item: dict[str, Any] = {}
     extra: dict[str, str] = {}
+    # Moderation as this reader sees it (reasons only for the author and moderators).
+    mod: dict[str, Any] = {}
+    # The report / appeal dialog: which contribution or comment it is about.
+    flag_target: dict[str, Any] = {}
+    appeal_target: dict[str, Any] = {}
+    dialog_error: str = ""
+    notice: str = ""
     reactions: list[dict[str, Any]] = []
     comments: list[dict[str, Any]] = []
     comments_more: bool = False
@@ -59,6 +83,7 @@ class ItemState(ParticipationViews):
             found = await run_service(items.view, actor=actor, item_id=self._item_id)
             extra = await run_service(_describe, actor=actor, item_id=self._item_id,
                                       module_key=found.module_key)
+            self.mod = await run_service(_moderation, actor=actor, item_id=self._item_id)
         except CivoError:
             self.not_found, self.item = True, {}
             return
@@ -76,15 +101,17 @@ class ItemState(ParticipationViews):
             "can_react": found.can_react and self.signed_in,
             "community": found.community_name, "community_href": f"/c/{found.community_slug}",
             "project": found.project_title,
-            "project_href": f"/p/{found.project_id}/{found.phase_id}",
+            "project_href": (f"/p/{found.project_id}/{found.phase_id}" if found.phase_id
+                             else f"/p/{found.project_id}" if found.project_id else ""),
             "phase_open": found.phase_open, "comment_count": found.comment_count,
             "support_count": found.support_count, "is_favourite": found.is_favourite,
             "read_label": self._t("Read by {community} on {date}",
                                   community=found.community_name,
                                   date=self._when(found.read_at)) if found.read_at else "",
             "shaped": found.shaped_at is not None,
+            "moderation": found.moderation, "content_shown": found.content_shown,
         }
-        self.extra = extra
+        self.extra = self._announcement_view(found.module_key, extra)
         self.reactions = self._reaction_list(found.reactions, found.my_reaction)
         if comments_too:
             await self._load_comments(actor, keep=len(self.comments))
@@ -157,6 +184,7 @@ class ItemState(ParticipationViews):
         raw = str(self.router.page.params.get("item_id", ""))
         self._item_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
         self.reply_to, self.editing, self.error, self.comment_error = 0, False, "", ""
+        self.flag_target, self.appeal_target, self.dialog_error, self.notice = {}, {}, "", ""
         self.comments, self._expanded, self._reply_cursors = [], {}, {}
         actor = await self._actor()
         try:  # opening marks it read (and leaves a receipt when an admin opens it)
@@ -165,6 +193,8 @@ class ItemState(ParticipationViews):
             self.not_found, self.item = True, {}
             return
         await self._reload()
+        if self.item.get("module_key") == "project" and self.item.get("project_href"):
+            return rx.redirect(self.item["project_href"])  # a project's feed entry
         if not self.not_found:
             self._seen_rev = -1
             await self._link_space(self._community_id)
@@ -311,3 +341,90 @@ class ItemState(ParticipationViews):
             return
         if deleted:
             await self._after_write()
+
+    def _announcement_view(self, kind: str, extra: dict[str, str]) -> dict[str, str]:
+        """An event's times, in its community's time zone and this reader's language."""
+        if kind != "event" or not extra.get("starts_at"):
+            return extra
+        from datetime import datetime
+
+        from civo import i18n
+
+        start, zone = i18n.format_moment(datetime.fromisoformat(extra["starts_at"]), self.lang,
+                                         extra["timezone"])
+        end = (i18n.format_moment(datetime.fromisoformat(extra["ends_at"]), self.lang,
+                                  extra["timezone"])[0] if extra.get("ends_at") else "")
+        return {**extra, "start_text": start, "end_text": end, "zone_text": zone}
+
+    # ---- reporting and appealing ------------------------------------------------------
+
+    @rx.event
+    def open_flag(self, target_kind: str, target_id: int):
+        if target_kind in ("item", "comment") and isinstance(target_id, int):
+            self.flag_target = {"kind": target_kind, "id": target_id}
+            self.dialog_error = ""
+
+    @rx.event
+    def close_flag(self):
+        self.flag_target, self.dialog_error = {}, ""
+
+    @rx.event
+    def flag_dialog_changed(self, is_open: bool):
+        if not is_open:  # Escape, a click outside, or "Cancel"
+            self.flag_target, self.dialog_error = {}, ""
+
+    @rx.event
+    def appeal_dialog_changed(self, is_open: bool):
+        if not is_open:
+            self.appeal_target, self.dialog_error = {}, ""
+
+    @rx.event
+    async def submit_flag(self, form: dict[str, Any]):
+        from civo.services import moderation
+
+        if not self.flag_target:
+            return
+        actor = await self._actor()
+        try:
+            hidden = await run_service(moderation.flag, actor=actor,
+                                       target_kind=self.flag_target["kind"],
+                                       target_id=self.flag_target["id"],
+                                       reason=form.get("reason", ""),
+                                       details=form.get("details", ""))
+        except CivoError as error:
+            self.dialog_error = self._error_text(error)
+            return
+        self.flag_target, self.dialog_error = {}, ""
+        self.notice = self._t("Thank you: moderators will review it.")
+        if hidden:
+            await self._after_write()
+        else:
+            await self._reload()
+
+    @rx.event
+    def open_appeal(self, target_kind: str, target_id: int):
+        if target_kind in ("item", "comment") and isinstance(target_id, int):
+            self.appeal_target = {"kind": target_kind, "id": target_id}
+            self.dialog_error = ""
+
+    @rx.event
+    def close_appeal(self):
+        self.appeal_target, self.dialog_error = {}, ""
+
+    @rx.event
+    async def submit_appeal(self, form: dict[str, Any]):
+        from civo.services import moderation
+
+        if not self.appeal_target:
+            return
+        actor = await self._actor()
+        try:
+            await run_service(moderation.appeal, actor=actor,
+                              target_kind=self.appeal_target["kind"],
+                              target_id=self.appeal_target["id"], text=form.get("text", ""))
+        except CivoError as error:
+            self.dialog_error = self._error_text(error)
+            return
+        self.appeal_target, self.dialog_error = {}, ""
+        self.notice = self._t("Your appeal was sent to the moderators.")
+        await self._reload()

@@ -28,8 +28,10 @@ class ParticipationViews(AppState):
         from civo.modules import MODULES
 
         spec = MODULES.get(card.module_key)
+        href = (f"/p/{card.project_id}" if card.module_key == "project" and card.project_id
+                else f"/i/{card.id}")
         return {
-            "id": card.id, "href": f"/i/{card.id}", "module_key": card.module_key,
+            "id": card.id, "href": href, "module_key": card.module_key,
             "title": card.title or card.excerpt[:80], "excerpt": card.excerpt if card.title else "",
             "author": self._author(card.author_kind, card.author_name, card.author_tag),
             "community": card.community_name, "project": card.project_title,
@@ -48,7 +50,10 @@ class ParticipationViews(AppState):
         return {
             "id": c.id, "parent_id": c.parent_id, "root_id": c.root_id, "depth": c.depth,
             "segments": data["segments"], "body": c.body, "more_replies": c.more_replies,
-            "can_delete": c.can_delete,
+            "can_delete": c.can_delete, "moderation": c.moderation,
+            "content_shown": c.content_shown, "flag_reasons": list(c.flag_reasons),
+            "decision": c.decision_reason, "can_flag": c.can_flag, "can_appeal": c.can_appeal,
+            "appealed": c.appealed, "flagged": c.flagged_by_me,
             "author": self._author(c.author_kind, c.author_name, c.author_tag),
             "when": self._when(c.created_at), "edited": c.edited, "deleted": c.deleted,
             "can_reply": c.can_reply, "can_edit": c.can_edit, "is_mine": c.is_mine,

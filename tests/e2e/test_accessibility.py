@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import goto
 
-PUBLIC_PAGES = ["/", "/communities", "/c/lyon", "/c/no-such-community", "/register", "/login",
+PUBLIC_PAGES = ["/join", "/code-of-conduct",
+                "/", "/communities", "/c/lyon", "/c/no-such-community", "/register", "/login",
                 "/map", "/notifications", "/p/1", "/p/2", "/i/1", "/i/3", "/i/999999"]
 PRIVATE_PAGES = ["/", "/welcome", "/following", "/account", "/c/paris", "/p/3", "/i/2",
                  "/favourites"]
@@ -26,10 +27,18 @@ def serious_violations(page: Page) -> list[str]:
     ]
 
 
-def _sign_in(page: Page, base_url: str) -> None:
+DASHBOARD_PAGES = ["/admin", "/admin/new-community", "/admin/c/lyon", "/admin/c/lyon/projects",
+                   "/admin/c/lyon/news", "/admin/c/lyon/people",
+                   "/admin/c/conseil-de-quartier-croix-rousse/people",
+                   "/admin/c/lyon/analytics", "/admin/p/1", "/admin/p/1/analytics",
+                   "/admin/inbox", "/admin/moderation", "/admin/audit", "/admin/c/nowhere"]
+
+
+def _sign_in(page: Page, base_url: str, email: str = "citizen@demo.civo.example",
+             password: str = "demo-citizen-2026") -> None:
     goto(page, base_url, "/login")
-    page.get_by_label("Email").fill("citizen@demo.civo.example")
-    page.get_by_label("Password").fill("demo-citizen-2026")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
     page.locator("#login-submit").click()
     expect(page.locator("#account-menu")).to_be_visible()
 
@@ -70,3 +79,29 @@ def test_skip_link_moves_focus_to_main(page: Page, base_url: str):
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_dashboard_pages_have_no_serious_violations(page: Page, base_url: str, mode: str):
+    page.emulate_media(color_scheme=mode)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, base_url, "admin@demo.civo.example", "demo-platform-admin-2026")
+    problems = {}
+    for path in DASHBOARD_PAGES:
+        goto(page, base_url, path)
+        page.wait_for_timeout(400)
+        if found := serious_violations(page):
+            problems[path] = found
+        ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+        assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
+    assert problems == {}, json.dumps(problems, indent=1)
+
+
+def test_the_report_dialog_is_accessible(page: Page, base_url: str):
+    _sign_in(page, base_url)
+    goto(page, base_url, "/i/3")  # someone else's contribution (nobody reports their own)
+    page.locator("#report-item").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    assert serious_violations(page) == []
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)

@@ -20,9 +20,10 @@ def register(page: Page, base_url: str, *, email: str, name: str = "James Martin
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Home place").fill(place)
-    expect(page.locator("#place-status")).to_contain_text("found")  # announced, not just drawn
-    page.locator("#place-results").get_by_role("button").filter(has_text=place).first.click()
-    expect(page.locator("#chosen-place")).to_contain_text(place)
+    # announced, not just drawn
+    expect(page.locator("#field-place-status")).to_contain_text("found")
+    page.locator("#field-place-results").get_by_role("button").filter(has_text=place).first.click()
+    expect(page.locator("#field-place-chosen")).to_contain_text(place)
     page.get_by_role("button", name="Create my account").click()
 
 

@@ -47,12 +47,14 @@ class W:
     """A participation target: community, project, phase, author."""
 
     community: C
-    project: Proj
-    phase: Ph
+    project: Proj | None
+    phase: Ph | None
     author_id: int | None = None
 
     @property
     def id(self):
+        if self.phase is None:
+            return f"{self.community.id}-announcement"
         return f"{self.community.id}-{self.phase.module_key}-{self.phase.status}"
 
 
@@ -63,6 +65,9 @@ CLOSED_PROJECT = W(LYON, Proj(status="closed"), Ph())
 DRAFT_LYON = W(LYON, Proj(published_at=None), Ph())
 OPEN_COUNCIL = W(COUNCIL, Proj(), Ph())
 CITIZENS_IDEA = W(LYON, Proj(), Ph(), author_id=10)
+LYON_UPDATE = W(LYON, None, None, author_id=12)          # an update Lyon's admin posted
+OLD_LYON_UPDATE = W(OLD_LYON, None, None, author_id=12)
+COUNCIL_UPDATE = W(COUNCIL, None, None, author_id=13)
 MEMBERS_IDEA = W(COUNCIL, Proj(), Ph(), author_id=11)
 SIGNED_IN = set(ROLES) - {"anonymous"}
 COUNCIL_INSIDERS = {"member", "council_admin", "platform_admin"}
@@ -79,15 +84,28 @@ MATRIX = [
     ("community.follow", LYON, set(ROLES) - {"anonymous"}),
     ("community.follow", COUNCIL, {"member", "council_admin", "platform_admin"}),
     ("community.join_with_code", None, set(ROLES) - {"anonymous"}),
-    ("community.create", None, {"platform_admin"}),
+    ("community.create", None, {"platform_admin"}),          # a top-level community
+    ("community.create", LYON, {"lyon_admin", "platform_admin"}),  # a sub-community of Lyon
+    ("community.create", NICE, {"platform_admin"}),
     ("community.edit", LYON, {"lyon_admin", "platform_admin"}),
-    ("community.edit", NICE, {"platform_admin"}),
+    ("community.edit", NICE, {"platform_admin"}),            # Lyon's admin cannot edit Nice
     ("community.edit", COUNCIL, {"council_admin", "platform_admin"}),
+    ("community.archive", LYON, {"lyon_admin", "platform_admin"}),
+    ("community.archive", NICE, {"platform_admin"}),
+    ("community.delete", LYON, {"platform_admin"}),
     ("community.manage_codes", COUNCIL, {"council_admin", "platform_admin"}),
+    ("community.manage_codes", LYON, {"lyon_admin", "platform_admin"}),
     ("community.grant_admin", LYON, {"lyon_admin", "platform_admin"}),
+    ("community.grant_admin", NICE, {"platform_admin"}),
+    ("community.view_admin_stats", LYON, {"lyon_admin", "platform_admin"}),
     ("community.view_admin_stats", NICE, {"platform_admin"}),
+    ("community.announce", LYON, {"lyon_admin", "platform_admin"}),
+    ("community.announce", NICE, {"platform_admin"}),
     ("project.create", LYON, {"lyon_admin", "platform_admin"}),
     ("project.create", NICE, {"platform_admin"}),
+    ("project.manage", LYON, {"lyon_admin", "platform_admin"}),
+    ("project.manage", NICE, {"platform_admin"}),
+    ("project.manage", COUNCIL, {"council_admin", "platform_admin"}),
     ("project.view", OPEN_LYON, set(ROLES)),
     ("project.view", DRAFT_LYON, {"lyon_admin", "platform_admin"}),
     ("project.view", OPEN_COUNCIL, COUNCIL_INSIDERS),
@@ -115,8 +133,30 @@ MATRIX = [
     ("item.delete", MEMBERS_IDEA, {"member", "platform_admin"}),
     ("item.set_status", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
     ("item.set_status", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
+    # Announcements: readable like their community; comments and reactions, no contributions.
+    ("item.view", LYON_UPDATE, set(ROLES)),
+    ("item.view", COUNCIL_UPDATE, COUNCIL_INSIDERS),
+    ("item.comment", LYON_UPDATE, SIGNED_IN),
+    ("item.react", LYON_UPDATE, SIGNED_IN),
+    ("item.react", COUNCIL_UPDATE, COUNCIL_INSIDERS - {"anonymous"}),
+    ("item.comment", OLD_LYON_UPDATE, set()),            # archived: read-only for everyone
+    ("item.support", LYON_UPDATE, set()),
+    ("item.contribute", LYON_UPDATE, set()),
+    ("item.delete", LYON_UPDATE, {"lyon_admin", "moderator", "platform_admin"}),
+    ("item.flag", CITIZENS_IDEA, SIGNED_IN - {"citizen"}),  # anyone but its author
+    ("item.flag", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
+    ("item.appeal", CITIZENS_IDEA, {"citizen"}),
+    ("item.appeal", MEMBERS_IDEA, {"member"}),
     ("feed.personal", None, SIGNED_IN),
-    ("moderation.review", None, {"moderator", "platform_admin"}),
+    # administration
+    ("admin.dashboard", None, {"lyon_admin", "council_admin", "moderator", "platform_admin"}),
+    ("admin.inbox", None, {"lyon_admin", "council_admin", "platform_admin"}),
+    ("moderation.review", None, {"lyon_admin", "council_admin", "moderator",
+                                 "platform_admin"}),
+    ("moderation.act", LYON, {"lyon_admin", "moderator", "platform_admin"}),
+    ("moderation.act", NICE, {"moderator", "platform_admin"}),
+    ("moderation.audit", None, {"platform_admin"}),
+    ("moderation.suspend", None, {"platform_admin"}),
     ("platform.manage", None, {"platform_admin"}),
 ]
 

@@ -14,6 +14,7 @@ from civo.components.participation import (
     text_field,
     textarea_field,
 )
+from civo.components.uploads import image_upload
 from civo.i18n import N_
 from civo.state.base import AppState
 from civo.state.item import ItemState
@@ -44,23 +45,13 @@ def support_button(item_id: rx.Var, supported: rx.Var, count: rx.Var, enabled: r
     )
 
 
-IMAGE_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"],
-               "image/webp": [".webp"], "image/gif": [".gif"]}
-
-
 def image_picker() -> rx.Component:
     """Optional image: uploaded on choice, checked and re-encoded on the server."""
     return rx.vstack(
         rx.text(t("Image (optional, JPEG, PNG, WebP or GIF, up to 5 MB)"),
                 class_name="field-label", id="idea-image-label"),
-        rx.upload.root(
-            rx.button(rx.icon("image-plus", aria_hidden="true"), t("Choose an image"),
-                      type="button", variant="soft", high_contrast=True,
-                      aria_describedby="idea-image-label"),
-            id="idea-image", accept=IMAGE_TYPES, max_files=1, multiple=False,
-            on_drop=IdeasState.attach_image(rx.upload_files(upload_id="idea-image")),
-            no_drag=True,
-        ),
+        image_upload("idea-image", N_("Choose an image"), IdeasState.attach_image,
+                     describedby="idea-image-label"),
         rx.cond(IdeasState.image_attached, rx.hstack(
             rx.text(t("Image attached."), size="2", id="image-attached"),
             rx.button(t("Remove image"), type="button", size="1", variant="soft",
@@ -163,4 +154,30 @@ def ideas_item_extra() -> rx.Component:
                            id="official-answer")),
         rx.cond(ItemState.extra["can_set_status"] == "1", status_form()),
         spacing="3", align="stretch",
+    )
+
+
+def ideas_inbox_extra(entry: rx.Var) -> rx.Component:
+    """In the admin inbox: the idea's status, and a form to set it with an answer."""
+    prefix = "inbox-" + entry["id"].to(str) + "-"
+    return rx.el.details(
+        rx.el.summary(t("Official status and answer"), " ", status_badge(entry["status"])),
+        rx.form(rx.vstack(
+            rx.el.label(t("Status"), html_for=prefix + "status", class_name="field-label"),
+            rx.el.select(*[rx.el.option(t(label), value=value)
+                           for value, label in STATUS_LABELS.items()],
+                         name="status", id=prefix + "status", class_name="select",
+                         default_value=rx.cond(entry["status"] != "", entry["status"],
+                                               "under_consideration")),
+            rx.el.label(t("Answer to the author and everyone (optional)"),
+                        html_for=prefix + "answer", class_name="field-label"),
+            rx.text_area(name="answer", id=prefix + "answer", max_length=2000, rows="3",
+                         width="100%"),
+            rx.el.input(type="hidden", name="item_id", value=entry["id"].to(str)),
+            rx.button(t("Save the official status"), type="submit", size="2",
+                      id=prefix + "save"),
+            spacing="2", align="stretch"),
+            on_submit=IdeasState.answer_from_inbox,
+            reset_on_submit=False),
+        class_name="inbox-extra",
     )

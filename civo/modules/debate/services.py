@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from civo import policy
-from civo.models.participation import Item
+from civo.models.participation import Item, Moderation
 from civo.services import items, keyset
 from civo.services.errors import NotFound, ValidationError
 from civo.services.feed import FeedPage, card_rows
@@ -34,7 +34,8 @@ def page(*, session: Session, actor: policy.Actor, phase_id: Any, cursor: str | 
     where = items.where_for_phase(session, phase_id)
     if not policy.can(actor, "item.view", where) or where.phase.module_key != "debate":
         raise NotFound("This page does not exist.")
-    stmt = select(Item).where(Item.phase_id == where.phase.id, Item.deleted_at.is_(None))
+    stmt = select(Item).where(Item.phase_id == where.phase.id, Item.deleted_at.is_(None),
+                              Item.moderation == Moderation.VISIBLE.value)
     if cursor:
         stmt = stmt.where(sa.tuple_(Item.created_at, Item.id) < keyset.decode(cursor))
     rows = list(session.exec(stmt.order_by(Item.created_at.desc(), Item.id.desc())

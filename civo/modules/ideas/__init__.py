@@ -12,6 +12,8 @@ SPEC = ModuleSpec(
     panel="civo.components.modules.ideas:ideas_panel",
     item_extra="civo.components.modules.ideas:ideas_item_extra",
     describe="civo.modules.ideas.services:describe",
+    list_details="civo.modules.ideas.services:details",
+    inbox_extra="civo.components.modules.ideas:ideas_inbox_extra",
 )
 
 from civo.modules.ideas import models  # noqa: E402,F401  (its tables, for Alembic)

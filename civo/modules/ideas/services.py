@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from civo import policy
 from civo.db import insert_ignore
 from civo.models._common import utcnow
-from civo.models.participation import ImpactKind, Item
+from civo.models.participation import ImpactKind, Item, Moderation
 from civo.modules.ideas.models import IdeaState, IdeaStatus, IdeaSupport
 from civo.services import items, rich_text
 from civo.services.errors import NotFound, ValidationError
@@ -104,8 +104,11 @@ def set_support(*, session: Session, actor: policy.Actor, item_id: Any, on: Any)
 
 
 def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: Any,
-               answer: Any = "") -> None:
-    """A community admin sets the official status; accepted/implemented tells the author."""
+               answer: Any = "") -> int:
+    """A community admin sets the official status; accepted/implemented tells the author.
+
+    Returns the idea's community id (whose open pages should hear of it).
+    """
     item, where = _idea(session, actor, item_id)
     policy.require(actor, "item.set_status", where)
     if status not in {s.value for s in IdeaState}:
@@ -121,6 +124,7 @@ def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: A
         items.record_impact(session, item, ImpactKind.SHAPED)
     items.bump(session, item.id, touch=True)
     session.commit()
+    return item.community_id
 
 
 def visitor_seed(identity: str) -> int:
@@ -166,7 +170,9 @@ def page(*, session: Session, actor: policy.Actor, phase_id: Any, seed: int,
         order_key = Item.support_count
         direction = "desc"
     key_col = order_key.label("k")
-    stmt = select(Item, key_col).where(Item.phase_id == where.phase.id, Item.deleted_at.is_(None))
+    stmt = select(Item, key_col).where(Item.phase_id == where.phase.id,
+                                       Item.deleted_at.is_(None),
+                                       Item.moderation == Moderation.VISIBLE.value)
     if cursor:
         raw_key, _, raw_id = cursor.partition("|")
         try:

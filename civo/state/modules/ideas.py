@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import reflex as rx
@@ -71,11 +70,6 @@ class IdeasState(ParticipationViews):
         self.form_error, self.error, self.posted = "", "", ""
         self._seen_rev = (await self.get_state(SpaceLive)).rev
         await self._fetch()
-        # The drop zone's file input takes no props of ours: name it for screen readers.
-        label = json.dumps(self._t("Choose an image"))
-        return rx.call_script(
-            "document.querySelectorAll('#idea-image input[type=file]')"
-            f".forEach(el => el.setAttribute('aria-label', {label}))")
 
     @rx.event
     async def refresh_live(self):
@@ -170,3 +164,24 @@ class IdeasState(ParticipationViews):
             return
         item_state.error = ""
         await item_state._after_write()
+
+    @rx.event
+    async def answer_from_inbox(self, form: dict[str, Any]):
+        """Set an idea's official status and answer from the admin inbox (the idea's id
+        travels in the form's hidden ``item_id``)."""
+        from civo.state.admin.base import form_id
+        from civo.state.admin.inbox import InboxState
+
+        item_id = form_id(form, "item_id")
+        actor = await self._actor()
+        inbox = await self.get_state(InboxState)
+        try:
+            community_id = await run_service(ideas.set_status, actor=actor, item_id=item_id,
+                                             status=form.get("status", ""),
+                                             answer=form.get("answer", ""))
+        except CivoError as error:
+            inbox._fail(error)
+            return
+        await self._announce_to(community_id)  # the author's open page shows it at once
+        await inbox._reload()
+        inbox._done("The official status was saved.")

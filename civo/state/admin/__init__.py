@@ -1,0 +1,2 @@
+"""States of the administration dashboard (every handler re-checks the policy through the
+services it calls: hiding a button protects nothing)."""

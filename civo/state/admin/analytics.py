@@ -1,0 +1,158 @@
+"""Analytics pages: a community's, a project's, or one of its phases' (module's) figures,
+as Plotly charts, each with the same numbers in a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from civo.i18n import N_
+from civo.models.participation import EMOJI_GLYPHS
+from civo.services import admin_projects, analytics
+from civo.state.admin.base import FAILED
+from civo.state.admin.community import CommunityScoped
+
+EMOJI_NAMES = {"agree": N_("Agree"), "inspiring": N_("Inspiring"), "love": N_("Love it"),
+               "think": N_("Needs thought"), "concerned": N_("Concerned")}
+GENDERS = {"woman": N_("Woman"), "man": N_("Man"), "non_binary": N_("Non-binary"),
+           "other": N_("Another gender"), "not given": N_("Not given")}
+
+
+def _figure(**layout: Any) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(margin={"l": 40, "r": 10, "t": 10, "b": 40}, height=260,
+                      template="plotly_white", legend={"orientation": "h"}, **layout)
+    return fig
+
+
+class AnalyticsState(CommunityScoped):
+    """``/admin/c/[slug]/analytics`` and ``/admin/p/[project_id]/analytics``."""
+
+    title: str = ""
+    scope: str = ""
+    totals: list[dict[str, str]] = []
+    phases: list[dict[str, str]] = []
+    phase_filter: str = ""
+    activity: go.Figure = go.Figure()
+    followers: go.Figure = go.Figure()
+    reactions: go.Figure = go.Figure()
+    demographics: go.Figure = go.Figure()
+    tables: dict[str, list[dict[str, str]]] = {
+        key: [] for key in ("activity", "reactions", "age", "gender", "places")}
+    computed: str = ""
+    back_href: str = ""
+    _project_id: int = 0
+
+    @rx.event
+    async def load_community(self):
+        self.phases, self.phase_filter, self._project_id = [], "", 0
+        if not await self._scope("community.view_admin_stats"):
+            return
+        self.back_href = f"/admin/c/{self.community['slug']}"
+        await self._show("community", self._community_id)
+
+    @rx.event
+    async def load_project(self):
+        raw = str(self.router.page.params.get("project_id", ""))
+        self._project_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+        self.phase_filter = ""
+        found = await self._guard(admin_projects.form, project_id=self._project_id)
+        if found is FAILED:
+            return
+        self.community = {"slug": found.community_slug, "name": found.community_name}
+        self.back_href = f"/admin/p/{found.id}"
+        self.phases = [{"id": str(p.id), "title": p.title} for p in found.phases]
+        await self._show("project", self._project_id)
+
+    @rx.event
+    async def set_phase(self, value: str):
+        if not self._project_id:
+            return
+        self.phase_filter = value if value in {p["id"] for p in self.phases} else ""
+        if self.phase_filter:
+            await self._show("phase", int(self.phase_filter))
+        else:
+            await self._show("project", self._project_id)
+
+    async def _show(self, kind: str, scope_id: int) -> None:
+        stats = await self._call(analytics.stats, kind=kind, scope_id=scope_id)
+        if stats is FAILED:
+            self.denied = True
+            return
+        self.scope, self.title = kind, stats.title
+        number = lambda n: self._n(n)  # noqa: E731
+        self.totals = [
+            {"label": self._t("Participants"), "value": number(stats.participants)},
+            {"label": self._t("Contributions"), "value": number(stats.contributions)},
+            {"label": self._t("Comments"), "value": number(stats.comments)},
+            {"label": self._t("Supports"), "value": number(stats.supports)},
+            {"label": self._t("Reactions"), "value": number(sum(stats.reactions.values()))},
+        ]
+        days = list(stats.days)
+        activity = _figure(yaxis_title=self._t("per day"))
+        activity.add_scatter(x=days, y=list(stats.contributions_per_day), mode="lines",
+                             name=self._t("Contributions"))
+        activity.add_scatter(x=days, y=list(stats.comments_per_day), mode="lines",
+                             name=self._t("Comments"))
+        self.activity = activity
+        followers = _figure(yaxis_title=self._t("Followers"))
+        followers.add_scatter(x=days, y=list(stats.followers_per_day), mode="lines",
+                              name=self._t("Followers"))
+        self.followers = followers
+        labels = [f"{EMOJI_GLYPHS[e]} {self._t(EMOJI_NAMES[e])}" for e in EMOJI_GLYPHS]
+        reactions = _figure()
+        reactions.add_bar(x=labels, y=[stats.reactions[e] for e in EMOJI_GLYPHS],
+                          name=self._t("Reactions"))
+        self.reactions = reactions
+        groups = [(self._t("Age"), stats.age, self._age_label),
+                  (self._t("Gender"), stats.gender, self._gender_label),
+                  (self._t("Home place"), stats.places, self._place_label)]
+        demographics = _figure(barmode="group")
+        for name, rows, label in groups:
+            demographics.add_bar(x=[label(g.label) for g in rows],
+                                 y=[g.count or 0 for g in rows],
+                                 text=[g.shown for g in rows], textposition="outside",
+                                 name=name)
+        self.demographics = demographics
+        # The same numbers as tables (screen readers, keyboard users, and the test).
+        self.tables = {
+            "activity": [{"label": self._t("Last 90 days: contributions"),
+                          "value": number(sum(stats.contributions_per_day))},
+                         {"label": self._t("Last 90 days: comments"),
+                          "value": number(sum(stats.comments_per_day))},
+                         {"label": self._t("Followers today"),
+                          "value": number(stats.followers_per_day[-1]
+                                          if stats.followers_per_day else 0)}],
+            "reactions": [{"label": label, "value": number(stats.reactions[e])}
+                          for label, e in zip(labels, EMOJI_GLYPHS, strict=True)],
+            "age": [{"label": self._age_label(g.label), "value": g.shown} for g in stats.age],
+            "gender": [{"label": self._gender_label(g.label), "value": g.shown}
+                       for g in stats.gender],
+            "places": [{"label": self._place_label(g.label), "value": g.shown}
+                       for g in stats.places],
+        }
+        self.computed = self._t("Figures computed {when} (refreshed every 10 minutes).",
+                                when=self._when_time(stats.computed_at))
+
+    def _n(self, value: int) -> str:
+        from civo import i18n
+
+        return i18n.format_number(value, self.lang)
+
+    def _when_time(self, value) -> str:
+        from civo import i18n
+
+        return i18n.format_datetime(value, self.lang, fmt="short")
+
+    def _age_label(self, label: str) -> str:
+        return {"under 18": self._t("under 18"), "not given": self._t("Not given")}.get(
+            label, label)
+
+    def _gender_label(self, label: str) -> str:
+        return self._t(GENDERS.get(label, GENDERS["other"]))
+
+    def _place_label(self, label: str) -> str:
+        return {"other places": self._t("Other places"),
+                "not given": self._t("Not given")}.get(label, label)
