@@ -108,6 +108,11 @@ class SuspensionProposal(SQLModel, table=True):
     """Three removals within 90 days: platform admins decide whether to suspend."""
 
     __tablename__ = "suspension_proposal"
+    __table_args__ = (
+        # At most one proposal waiting per person.
+        sa.Index("uq_suspension_pending", "user_id", unique=True,
+                 sqlite_where=sa.text("outcome = ''"), postgresql_where=sa.text("outcome = ''")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)

@@ -218,8 +218,10 @@ RULES: dict[str, Callable[[Actor, Any], bool]] = {
     "item.support": _all(is_signed_in, can_view_project, takes_part("support")),
     "item.favourite": _all(is_signed_in, can_view_project),
     "item.edit": _all(is_author, can_view_project),
-    "item.delete": _all(can_view_project, _any(is_author, is_moderator,
-                                               _all(is_announcement, is_project_admin))),
+    # Authors delete their own; a community's admins its announcements. Moderators never
+    # delete: they remove through moderation, with a reason the author reads and a log.
+    "item.delete": _all(can_view_project, _any(is_author, _all(is_announcement,
+                                                               is_project_admin))),
     "item.set_status": _all(can_view_project, is_project_admin),
     "item.flag": _all(is_signed_in, can_view_project, is_not_author),
     "item.appeal": _all(is_author, can_view_project),

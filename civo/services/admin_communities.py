@@ -31,7 +31,7 @@ from civo.models._common import utcnow
 from civo.models.participation import Item
 from civo.services import accounts, rich_text, uploads, validate
 from civo.services import communities as community_service
-from civo.services.errors import NotFound, ValidationError
+from civo.services.errors import NotFound, PermissionDenied, ValidationError
 from civo.text import search_key, slugify
 
 NAME_MAX = 120
@@ -88,7 +88,7 @@ def managed(*, session: Session, actor: policy.Actor, cursor: str | None = None,
         stmt = stmt.where(word_prefix_match(Community.search_name, key))
     if cursor:
         name, _, raw_id = str(cursor).rpartition("\x1f")
-        if not raw_id.isdigit():
+        if not validate.is_number(raw_id):
             raise ValidationError("This page link is no longer valid.")
         stmt = stmt.where(sa.tuple_(Community.search_name, Community.id) > (name, int(raw_id)))
     rows = list(session.exec(stmt.order_by(Community.search_name, Community.id)
@@ -105,13 +105,14 @@ def _unread_counts(session: Session, ids: list[int]) -> dict[int, int]:
     """Contributions per community that no admin opened yet (each capped at 100)."""
     from civo.modules import MODULES
 
-    if not ids:
-        return {}
-    inner = (select(Item.community_id).where(
-        Item.community_id.in_(ids), Item.admin_read_at.is_(None), Item.deleted_at.is_(None),
-        Item.module_key.in_(MODULES.keys())).limit(100 * len(ids)).subquery())
-    return dict(session.exec(select(inner.c.community_id, sa.func.count())
-                             .group_by(inner.c.community_id)).all())
+    counts = {}
+    for community_id in ids:  # one small, capped count each (a page has at most 20)
+        inner = select(Item.id).where(
+            Item.community_id == community_id, Item.admin_read_at.is_(None),
+            Item.deleted_at.is_(None), Item.module_key.in_(MODULES.keys())).limit(100)
+        counts[community_id] = session.exec(select(sa.func.count()).select_from(
+            inner.subquery())).one()
+    return counts
 
 
 # ---- create and edit -------------------------------------------------------------------
@@ -181,8 +182,7 @@ class CommunityInput:
     def from_form(cls, data: dict[str, Any], languages: Any = ()) -> CommunityInput:
         def as_int(value: Any) -> Any:
             text = str(value or "").strip()
-            return int(text) if text.isdigit() and len(text) < 12 else (None if not text
-                                                                         else text)
+            return int(text) if validate.is_number(text) else (None if not text else text)
 
         return cls(name=data.get("name", ""), kind=data.get("kind", ""),
                    place_id=as_int(data.get("place_id")),
@@ -276,13 +276,20 @@ def update(*, session: Session, actor: policy.Actor, community_id: Any,
     """Save the edit form (``logo``/``cover``: a new upload, "" to remove, None to keep)."""
     community = get(session, actor, community_id, "community.edit")
     values = _clean(session, data)
-    parent = _parent(session, actor, data.parent_id)
-    if parent is not None and (parent.id == community.id
-                               or parent.id in accounts._descendants(session, {community.id})):
-        raise ValidationError("A community cannot be placed under itself.", field="parent_id")
-    parent_id = parent.id if parent else None
-    if parent_id != community.parent_id:
-        # Moving a community: the new parent's admins must agree (or a platform admin).
+    if data.parent_id == community.parent_id or (data.parent_id in (None, "")
+                                                 and community.parent_id is None):
+        parent_id = community.parent_id  # unchanged: no need to see the parent again
+    else:
+        parent = _parent(session, actor, data.parent_id)
+        if parent is not None and (parent.id == community.id or parent.id in
+                                   accounts._descendants(session, {community.id})):
+            raise ValidationError("A community cannot be placed under itself.",
+                                  field="parent_id")
+        parent_id = parent.id if parent else None
+        # Moving a community: the admins of where it leaves and of where it goes agree.
+        old_parent = session.get(Community, community.parent_id) if community.parent_id \
+            else None
+        policy.require(actor, "community.create", old_parent)
         policy.require(actor, "community.create", parent)
     if _name_taken(session, values, parent_id, own_id=community.id):
         raise ValidationError("A community with this name already exists here.", field="name")
@@ -448,6 +455,11 @@ def grant_admin(*, session: Session, actor: policy.Actor, community_id: Any, ema
     existing = session.exec(select(CommunityRole).where(
         CommunityRole.user_id == user.id, CommunityRole.community_id == community.id,
         CommunityRole.role == "admin")).first()
+    if (below or (existing is not None and existing.include_descendants)) and \
+            not covers_descendants(session, actor, community):
+        # Nobody hands out (or takes away) a reach they do not have themselves.
+        raise PermissionDenied("Only an admin who also runs its sub-communities can grant "
+                               "or change that.")
     if existing is not None:
         existing.include_descendants = below
         session.add(existing)
@@ -461,6 +473,22 @@ def grant_admin(*, session: Session, actor: policy.Actor, community_id: Any, ema
     return user.full_name
 
 
+def covers_descendants(session: Session, actor: policy.Actor, community: Community) -> bool:
+    """The actor runs this community *and everything below it*: a platform admin, or an
+    admin of it or of one of its ancestors whose grant includes sub-communities."""
+    if actor.is_platform_admin:
+        return True
+    chain, parent_id = [community.id], community.parent_id
+    while parent_id is not None and len(chain) < 16:
+        chain.append(parent_id)
+        parent_id = session.exec(select(Community.parent_id).where(
+            Community.id == parent_id)).first()
+    return session.exec(select(CommunityRole.id).where(
+        CommunityRole.user_id == actor.user_id, CommunityRole.role == "admin",
+        CommunityRole.community_id.in_(chain),
+        CommunityRole.include_descendants.is_(True))).first() is not None
+
+
 def revoke_admin(*, session: Session, actor: policy.Actor, community_id: Any,
                  role_id: Any) -> None:
     community = get(session, actor, community_id, "community.grant_admin")
@@ -469,6 +497,9 @@ def revoke_admin(*, session: Session, actor: policy.Actor, community_id: Any,
         raise NotFound("This admin does not exist.")
     if role.user_id == actor.user_id:
         raise ValidationError("You cannot remove your own admin rights: ask another admin.")
+    if role.include_descendants and not covers_descendants(session, actor, community):
+        raise PermissionDenied("Only an admin who also runs its sub-communities can grant "
+                               "or change that.")
     done = session.execute(sa.delete(CommunityRole).where(
         CommunityRole.id == role.id, CommunityRole.community_id == community.id)).rowcount
     if not done:

@@ -262,17 +262,34 @@ def add_phase(*, session: Session, actor: policy.Actor, project_id: Any,
     module_key = validate.choice(data.get("module_key"), MODULES.keys(), field="module_key",
                                  message="Choose a participation module.")
     fields = _phase_fields(data, module_key)
-    last = session.exec(select(sa.func.max(Phase.position)).where(
-        Phase.project_id == project.id)).one()
-    count = session.exec(select(sa.func.count()).select_from(Phase).where(
-        Phase.project_id == project.id)).one()
-    if count >= MAX_PHASES:
-        raise ValidationError("A project has at most {n} phases.", n=MAX_PHASES)
-    phase = Phase(project_id=project.id, position=(last + 1) if last is not None else 0,
-                  module_key=module_key, status=PhaseStatus.UPCOMING.value, **fields)
-    session.add(phase)
-    session.commit()
-    return phase
+
+    def work() -> Phase:  # re-read on every try: another admin may add one at the same time
+        last = session.exec(select(sa.func.max(Phase.position)).where(
+            Phase.project_id == project.id)).one()
+        count = session.exec(select(sa.func.count()).select_from(Phase).where(
+            Phase.project_id == project.id)).one()
+        if count >= MAX_PHASES:
+            raise ValidationError("A project has at most {n} phases.", n=MAX_PHASES)
+        phase = Phase(project_id=project.id, position=(last + 1) if last is not None else 0,
+                      module_key=module_key, status=PhaseStatus.UPCOMING.value, **fields)
+        session.add(phase)
+        session.commit()
+        return phase
+
+    return _retry(session, work)
+
+
+def _retry(session: Session, work):
+    """Run ``work`` again when a concurrent change collided (unique position, a locked
+    SQLite database); after a few tries, say so instead of crashing."""
+    from civo.db import retrying
+
+    try:
+        return retrying(session, work, attempts=5)
+    except (sa.exc.IntegrityError, sa.exc.OperationalError):
+        session.rollback()
+        raise ValidationError("The phases were changed at the same time by someone else: "
+                              "please try again.") from None
 
 
 def _has_items(session: Session, phase_id: int) -> bool:
@@ -304,21 +321,27 @@ def update_phase(*, session: Session, actor: policy.Actor, phase_id: Any,
 def move_phase(*, session: Session, actor: policy.Actor, phase_id: Any, offset: Any) -> None:
     """Swap a phase with its neighbour (``offset`` -1: earlier, +1: later)."""
     phase, project = _phase(session, actor, phase_id)
-    if offset not in (-1, 1) or isinstance(offset, bool):
+    if type(offset) is not int or offset not in (-1, 1):
         raise ValidationError("Invalid request.")
-    ordered = list(session.exec(select(Phase).where(Phase.project_id == project.id)
-                                .order_by(Phase.position)))
-    index = next(i for i, p in enumerate(ordered) if p.id == phase.id)
-    other_index = index + offset
-    if not 0 <= other_index < len(ordered):
-        return
-    other = ordered[other_index]
-    mine, theirs = phase.position, other.position
-    # (project_id, position) is unique: park one phase out of the way while swapping.
-    session.execute(sa.update(Phase).where(Phase.id == phase.id).values(position=-1))
-    session.execute(sa.update(Phase).where(Phase.id == other.id).values(position=mine))
-    session.execute(sa.update(Phase).where(Phase.id == phase.id).values(position=theirs))
-    session.commit()
+    phase_key = phase.id
+
+    def work() -> None:  # positions re-read on every try
+        ordered = list(session.execute(select(Phase.id, Phase.position).where(
+            Phase.project_id == project.id).order_by(Phase.position)).all())
+        index = next(i for i, (pid, _pos) in enumerate(ordered) if pid == phase_key)
+        other_index = index + offset
+        if not 0 <= other_index < len(ordered):
+            return
+        (mine_id, mine), (other_id, theirs) = ordered[index], ordered[other_index]
+        # (project_id, position) is unique: park the phase at a slot only it can use.
+        session.execute(sa.update(Phase).where(Phase.id == mine_id)
+                        .values(position=-mine_id))
+        session.execute(sa.update(Phase).where(Phase.id == other_id, Phase.position == theirs)
+                        .values(position=mine))
+        session.execute(sa.update(Phase).where(Phase.id == mine_id).values(position=theirs))
+        session.commit()
+
+    _retry(session, work)
 
 
 def delete_phase(*, session: Session, actor: policy.Actor, phase_id: Any) -> None:

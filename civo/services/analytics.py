@@ -26,7 +26,7 @@ from civo.models import Community, Follow, Phase, Place, Project, User
 from civo.models._common import utcnow
 from civo.models.participation import EMOJI_GLYPHS, Comment, Item, Moderation, Reaction
 from civo.modules import MODULES
-from civo.services import items, validate
+from civo.services import validate
 from civo.services.errors import NotFound
 
 MIN_GROUP = 5
@@ -43,10 +43,14 @@ OTHER_PLACES = "other places"
 class Group:
     label: str          # a band, a gender key, a place name; "not given"
     count: int | None   # None when suppressed (fewer than MIN_GROUP, or secondary)
+    secondary: bool = False  # hidden although not small: it would reveal a small one
 
     @property
     def shown(self) -> str:
-        return "<5" if self.count is None else str(self.count)
+        """"<5" for a small group, "hidden" (a msgid) for a secondary one, else the count."""
+        if self.count is not None:
+            return str(self.count)
+        return "hidden" if self.secondary else "<5"
 
 
 @dataclass(frozen=True)
@@ -128,12 +132,14 @@ def _participants(scope: Scope) -> sa.Select:
 
 def suppress(groups: list[tuple[str, int]]) -> tuple[Group, ...]:
     """Hide groups under :data:`MIN_GROUP`; hide a second one if only one would be hidden."""
-    hidden = {label for label, n in groups if 0 < n < MIN_GROUP}
-    if len(hidden) == 1:
-        visible = sorted((n, label) for label, n in groups if label not in hidden and n > 0)
+    small = {label for label, n in groups if 0 < n < MIN_GROUP}
+    secondary: set[str] = set()
+    if len(small) == 1:
+        visible = sorted((n, label) for label, n in groups if label not in small and n > 0)
         if visible:
-            hidden.add(visible[0][1])
-    return tuple(Group(label, None if label in hidden else n) for label, n in groups if n > 0)
+            secondary.add(visible[0][1])
+    return tuple(Group(label, None if label in small | secondary else n, label in secondary)
+                 for label, n in groups if n > 0)
 
 
 def _day(session: Session, column: sa.ColumnElement) -> sa.ColumnElement:
@@ -263,8 +269,9 @@ CSV_COLUMNS = ("contribution", "phase", "module", "created", "author", "title", 
 def project_csv(*, session: Session, actor: policy.Actor, project_id: Any) -> tuple[str, str]:
     """The project's visible contributions and their counts as CSV; (filename, text).
 
-    Authors appear only as a per-project pseudonym (the same one anonymous posts show), so
-    the file names nobody and cannot be joined with another project's export.
+    Authors appear only as a per-project export tag (:func:`export_tag`), so the file names
+    nobody, cannot be joined with another project's export or with the site's pseudonyms,
+    and never ties someone's anonymous posts to their named ones.
     """
     from civo.modules.ideas.models import IdeaStatus
 
@@ -284,7 +291,7 @@ def project_csv(*, session: Session, actor: policy.Actor, project_id: Any) -> tu
         if not batch:
             break
         for item in batch:
-            author = (f"P-{items.pseudonym(scope.id, item.author_id)}"
+            author = (export_tag(scope.id, item.author_id, item.is_anonymous)
                       if item.author_id is not None else "deleted")
             writer.writerow([
                 item.id, phases.get(item.phase_id, ""), item.module_key,
@@ -293,6 +300,15 @@ def project_csv(*, session: Session, actor: policy.Actor, project_id: Any) -> tu
                 item.support_count, *[getattr(item, f"r_{e}") for e in EMOJI_GLYPHS]])
         last_id = batch[-1].id
     return f"civo-project-{scope.id}-contributions.csv", out.getvalue()
+
+
+def export_tag(project_id: int, user_id: int, anonymous: bool) -> str:
+    """An author's tag in one project's export: its own key (it matches nothing shown on
+    the site), and a different tag for the same person's anonymous posts (so the file never
+    ties an anonymous post to a named one)."""
+    from civo.services.secrets import keyed_digest
+
+    return "P-" + keyed_digest("export", project_id, user_id, bool(anonymous))[:8].upper()
 
 
 def _cell(text: str) -> str:

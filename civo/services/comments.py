@@ -170,7 +170,6 @@ def _views(session: Session, actor: policy.Actor, item: Item, where: items.Where
     my = reactions.mine(session, actor.user_id, "comment", [c.id for c in rows])
     is_open = (policy.can(actor, "item.comment", where) and item.deleted_at is None
                and item.moderation == Moderation.VISIBLE)
-    moderator = policy.is_moderator(actor)
     can_moderate = policy.can(actor, "moderation.act", where.community)
     status = moderation.statuses(session, actor, "comment", rows, where)
     now = utcnow()
@@ -196,7 +195,7 @@ def _views(session: Session, actor: policy.Actor, item: Item, where: items.Where
                        and visible),
             can_edit=(mine and is_open and not deleted and visible
                       and now - c.created_at <= items.EDIT_WINDOW),
-            can_delete=not deleted and (mine or moderator),
+            can_delete=not deleted and mine,
             reactions=items.reaction_counts(c), reaction_count=c.reaction_count,
             my_reaction=my.get(c.id, ""), more_replies=hidden_replies,
             replies_cursor=replies_cursor, moderation=c.moderation,

@@ -26,6 +26,7 @@ from civo.models import (
 from civo.models._common import utcnow
 from civo.services import places
 from civo.services.errors import NotFound, ValidationError
+from civo.services.validate import is_number
 from civo.text import search_key, word_prefix_match
 
 PAGE_SIZE = 20
@@ -178,7 +179,7 @@ def directory(
         stmt = stmt.where(word_prefix_match(Community.search_name, key))
     if cursor:
         name, _, raw_id = cursor.rpartition("\x1f")
-        if not raw_id.isdigit():
+        if not is_number(raw_id):
             raise ValidationError("This page link is no longer valid.")
         stmt = stmt.where(sa.tuple_(Community.search_name, Community.id) > (name, int(raw_id)))
     rows = list(session.exec(stmt.order_by(Community.search_name, Community.id)

@@ -26,6 +26,7 @@ from civo.models.announcements import ANNOUNCEMENT_KINDS
 from civo.models.participation import Item, ItemRead, Moderation
 from civo.services import items
 from civo.services.errors import ValidationError
+from civo.services.validate import is_number
 
 PAGE_SIZE = 20
 SORTS = ("unread", "newest", "comments", "reactions")
@@ -75,7 +76,7 @@ class Filters:
 
         if community_id in (None, "", 0):
             community_id = None
-        elif isinstance(community_id, str) and community_id.isdigit():
+        elif isinstance(community_id, str) and is_number(community_id):
             community_id = int(community_id)
         elif not isinstance(community_id, int) or isinstance(community_id, bool):
             raise ValidationError("Unknown filter.")

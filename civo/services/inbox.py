@@ -20,6 +20,7 @@ from civo.models.participation import Item
 from civo.modules import MODULES
 from civo.services import feed
 from civo.services.errors import ValidationError
+from civo.services.validate import is_number
 
 PAGE_SIZE = 20
 
@@ -61,7 +62,7 @@ def page(*, session: Session, actor: policy.Actor, community_id: Any = None,
     if cursor:
         segment, _, rest = str(cursor).partition("|")
         stamp, _, raw_id = rest.rpartition("|")
-        if segment not in ("u", "r") or not raw_id.isdigit():
+        if segment not in ("u", "r") or not is_number(raw_id):
             raise ValidationError("This page link is no longer valid.")
         try:
             key = (datetime.fromisoformat(stamp), int(raw_id))

@@ -259,7 +259,8 @@ def open_item(*, session: Session, actor: policy.Actor, item_id: Any) -> bool:
     receipt = False
     if actor.signed_in:
         mark_read(session, actor.user_id, item.id)
-        if (where.community.id in actor.admin_of and item.author_id != actor.user_id
+        if (policy.can(actor, "community.edit", where.community)
+                and item.author_id != actor.user_id
                 and item.deleted_at is None and item.module_key not in ANNOUNCEMENT_KINDS):
             receipt = record_impact(session, item, ImpactKind.READ)
             # The admin inbox: no longer "unread by us" (first opening only).

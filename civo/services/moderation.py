@@ -42,6 +42,7 @@ from civo.models.moderation import (
 from civo.models.participation import Comment, Item, Moderation
 from civo.services import items, rich_text, sessions
 from civo.services.errors import NotFound, Throttled, ValidationError
+from civo.services.validate import is_number
 
 REASONS = tuple(r.value for r in FlagReason)
 # What each reason is called (msgids: the UI translates them).
@@ -181,9 +182,10 @@ def _open_case(session: Session, target: Target) -> ModerationCase:
                 ModerationCase.target_id == target.row.id)).one()
     elif case.state == CaseState.RESTORED:
         # New flags after a restore: back in the queue, but it stays visible (a moderator
-        # already looked) until someone decides again.
+        # already looked) until someone decides again; a new hide may be appealed anew.
         case.state, case.hidden = CaseState.OPEN.value, False
         case.flag_count = case.weight = 0
+        case.appealed_at, case.appeal_text = None, ""
         session.add(case)
         session.flush()
     return case
@@ -335,7 +337,7 @@ def queue(*, session: Session, actor: policy.Actor, state: Any = "open",
         stmt = stmt.where(ModerationCase.community_id.in_(scope))
     if cursor:
         parts = str(cursor).split("|")
-        if len(parts) != 3 or not parts[0].lstrip("-").isdigit() or not parts[2].isdigit():
+        if len(parts) != 3 or not is_number(parts[0].lstrip("-")) or not is_number(parts[2]):
             raise ValidationError("This page link is no longer valid.")
         weight, stamp, case_id = int(parts[0]), datetime.fromisoformat(parts[1]), int(parts[2])
         stmt = stmt.where(sa.or_(
@@ -379,7 +381,8 @@ def _case_row(session: Session, case: ModerationCase) -> CaseRow | None:
         hidden=case.hidden, flag_count=case.flag_count, weight=case.weight,
         reasons=tuple(reasons.most_common()), details=details, opened_at=case.opened_at,
         appeal_text=case.appeal_text, decision_reason=case.decision_reason,
-        author_removals=_recent_removals(session, case.author_id),
+        # Not for anonymous content: a count would help tie it to its author.
+        author_removals=0 if row.is_anonymous else _recent_removals(session, case.author_id),
     )
 
 
@@ -467,16 +470,26 @@ def _recent_removals(session: Session, author_id: int | None, now: datetime | No
 
 
 def _maybe_propose_suspension(session: Session, author_id: int, now: datetime) -> None:
-    removals = _recent_removals(session, author_id, now)
+    """Propose a suspension at 3 removals within 90 days — counting only removals since
+    the last proposal a platform admin decided (a dismissal is not re-proposed at once)."""
+    last_decided = session.exec(select(sa.func.max(SuspensionProposal.decided_at)).where(
+        SuspensionProposal.user_id == author_id, SuspensionProposal.outcome != "")).one()
+    since = max(now - REMOVAL_WINDOW, last_decided) if last_decided else now - REMOVAL_WINDOW
+    removals = session.exec(select(sa.func.count()).select_from(ModerationCase).where(
+        ModerationCase.author_id == author_id, ModerationCase.state == CaseState.REMOVED,
+        ModerationCase.decided_at > since)).one()
     if removals < REMOVALS_FOR_SUSPENSION:
         return
-    pending = session.exec(select(SuspensionProposal.id).where(
-        SuspensionProposal.user_id == author_id, SuspensionProposal.outcome == "")).first()
-    if pending is None:
-        session.add(SuspensionProposal(user_id=author_id, removals=removals, created_at=now))
-        session.add(ModerationLog(actor_id=None, action="propose_suspension",
-                                  subject_id=author_id, created_at=now,
-                                  reason=f"{removals} removals in 90 days"))
+    try:  # at most one pending proposal per person (a partial unique index)
+        with session.begin_nested():
+            session.add(SuspensionProposal(user_id=author_id, removals=removals,
+                                           created_at=now))
+            session.flush()
+    except IntegrityError:
+        return
+    session.add(ModerationLog(actor_id=None, action="propose_suspension",
+                              subject_id=author_id, created_at=now,
+                              reason=f"{removals} removals in 90 days"))
 
 
 # ---- platform admins: suspensions and the audit log ------------------------------------------
@@ -511,9 +524,14 @@ def decide_proposal(*, session: Session, actor: policy.Actor, proposal_id: Any,
     if proposal is None or proposal.outcome:
         raise NotFound("This proposal was already decided.")
     now = utcnow()
-    proposal.outcome = "suspended" if suspend else "dismissed"
-    proposal.decided_at, proposal.decided_by = now, actor.user_id
-    session.add(proposal)
+    # Conditional: two platform admins deciding at once record one decision.
+    done = session.execute(sa.update(SuspensionProposal).where(
+        SuspensionProposal.id == proposal.id, SuspensionProposal.outcome == "").values(
+        outcome="suspended" if suspend else "dismissed", decided_at=now,
+        decided_by=actor.user_id)).rowcount
+    if done != 1:
+        session.rollback()
+        raise NotFound("This proposal was already decided.")
     if suspend:
         session.execute(sa.update(User).where(User.id == proposal.user_id)
                         .values(suspended_at=now))

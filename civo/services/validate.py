@@ -101,13 +101,18 @@ def whole_number(value: Any, *, label: str, field: str, minimum: int = 1,
     if value in (None, ""):
         return None
     text = str(value).strip()
-    if not text.isdigit():
+    if not is_number(text, max_digits=7):
         raise ValidationError("{label} must be a whole number.", field=field, label=label)
     number = int(text)
     if not minimum <= number <= maximum:
         raise ValidationError("{label} must be between {low} and {high}.", field=field,
                               label=label, low=minimum, high=maximum)
     return number
+
+
+def is_number(text: str, *, max_digits: int = 11) -> bool:
+    """Plain ASCII digits (``"²".isdigit()`` is True, and ``int("²")`` fails)."""
+    return 0 < len(text) <= max_digits and text.isascii() and text.isdecimal()
 
 
 def record_id(value: Any) -> int:

@@ -11,6 +11,7 @@ from civo.db import run_service
 from civo.models import CommunityKind
 from civo.services import communities, feed
 from civo.services.errors import CivoError
+from civo.services.validate import is_number
 from civo.state.base import MAX_ITEMS, AppState, view
 from civo.state.live import SpaceLive
 from civo.state.participation import ParticipationViews
@@ -71,7 +72,7 @@ def _parse_snoozes(raw: str, now: float) -> dict[int, int]:
     result: dict[int, int] = {}
     for part in (raw or "").split(",")[:50]:
         cid, _, until = part.partition(":")
-        if cid.isdigit() and until.isdigit() and int(until) > now:
+        if is_number(cid) and is_number(until) and int(until) > now:
             result[int(cid)] = int(until)
     return result
 

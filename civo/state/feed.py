@@ -9,6 +9,7 @@ import reflex as rx
 from civo.db import run_service
 from civo.services import feed
 from civo.services.errors import CivoError
+from civo.services.validate import is_number
 from civo.state.base import MAX_ITEMS
 from civo.state.live import FeedLive
 from civo.state.participation import ParticipationViews
@@ -82,7 +83,7 @@ class FeedState(ParticipationViews):
 
     @rx.event
     async def set_community_filter(self, value: str):
-        self.community_filter = value if isinstance(value, str) and value.isdigit() else ""
+        self.community_filter = value if isinstance(value, str) and is_number(value) else ""
         await self._fetch(append=False)
 
     @rx.event

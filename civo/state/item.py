@@ -10,6 +10,7 @@ from civo.db import run_service
 from civo.modules import MODULES
 from civo.services import comments, favourites, items, reactions
 from civo.services.errors import CivoError
+from civo.services.validate import is_number
 from civo.state.base import MAX_ITEMS
 from civo.state.live import SpaceLive
 from civo.state.participation import ParticipationViews
@@ -111,7 +112,9 @@ class ItemState(ParticipationViews):
             "shaped": found.shaped_at is not None,
             "moderation": found.moderation, "content_shown": found.content_shown,
         }
-        self.extra = self._announcement_view(found.module_key, extra)
+        # Hidden or removed content: nothing of it (image, description…) reaches readers.
+        self.extra = (self._announcement_view(found.module_key, extra)
+                      if found.content_shown else {})
         self.reactions = self._reaction_list(found.reactions, found.my_reaction)
         if comments_too:
             await self._load_comments(actor, keep=len(self.comments))
@@ -182,7 +185,7 @@ class ItemState(ParticipationViews):
     @rx.event
     async def load(self):
         raw = str(self.router.page.params.get("item_id", ""))
-        self._item_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+        self._item_id = int(raw) if is_number(raw) else 0
         self.reply_to, self.editing, self.error, self.comment_error = 0, False, "", ""
         self.flag_target, self.appeal_target, self.dialog_error, self.notice = {}, {}, "", ""
         self.comments, self._expanded, self._reply_cursors = [], {}, {}

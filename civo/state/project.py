@@ -10,12 +10,13 @@ from civo.db import run_service
 from civo.modules import MODULES
 from civo.services import projects
 from civo.services.errors import CivoError, NotFound
+from civo.services.validate import is_number
 from civo.state.participation import ParticipationViews
 
 
 def _int_param(value: Any) -> int | None:
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if is_number(text) else None
 
 
 class ProjectState(ParticipationViews):

@@ -182,7 +182,10 @@ def test_admins_are_granted_by_email_and_may_cover_sub_communities(session, peop
     with pytest.raises(PermissionDenied):
         admin.grant_admin(session=session, actor=people["citizen"], community_id=lyon.id,
                           email="citizen@example.org")
-    name = admin.grant_admin(session=session, actor=people["lyon_admin"], community_id=lyon.id,
+    with pytest.raises(PermissionDenied):  # Lyon's admin does not run its sub-communities
+        admin.grant_admin(session=session, actor=people["lyon_admin"], community_id=lyon.id,
+                          email="Citizen@Example.org", include_descendants=True)
+    name = admin.grant_admin(session=session, actor=people["platform"], community_id=lyon.id,
                              email="Citizen@Example.org", include_descendants=True)
     assert name == "James Martin"
     promoted = actor(session, people["citizen_id"])
@@ -191,7 +194,7 @@ def test_admins_are_granted_by_email_and_may_cover_sub_communities(session, peop
     assert {r.name for r in rows} == {"James Martin"} and len(rows) == 2
     assert not any("@" in r.name for r in rows)
     mine = next(r for r in rows if r.include_descendants)
-    admin.revoke_admin(session=session, actor=people["lyon_admin"], community_id=lyon.id,
+    admin.revoke_admin(session=session, actor=people["platform"], community_id=lyon.id,
                        role_id=mine.role_id)
     assert actor(session, people["citizen_id"]).admin_of == frozenset()
 

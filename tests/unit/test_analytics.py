@@ -28,10 +28,11 @@ def test_suppression_hides_small_groups_and_one_more_when_only_one_is_small():
     assert suppress([("a", 7), ("b", 12)]) == (Group("a", 7), Group("b", 12))
     # One small group alone could be recovered from the total: the next smallest goes too.
     assert suppress([("a", 3), ("b", 6), ("c", 40)]) == (
-        Group("a", None), Group("b", None), Group("c", 40))
+        Group("a", None), Group("b", None, secondary=True), Group("c", 40))
     assert suppress([("a", 1), ("b", 2), ("c", 9)]) == (
         Group("a", None), Group("b", None), Group("c", 9))
-    assert [g.shown for g in suppress([("a", 4), ("b", 0), ("c", 5)])] == ["<5", "<5"]
+    # The second group is hidden, not small: it says so rather than "<5".
+    assert [g.shown for g in suppress([("a", 4), ("b", 0), ("c", 5)])] == ["<5", "hidden"]
 
 
 @pytest.fixture()

@@ -129,8 +129,8 @@ MATRIX = [
     ("item.favourite", OPEN_COUNCIL, COUNCIL_INSIDERS),
     ("item.edit", CITIZENS_IDEA, {"citizen"}),
     ("item.edit", OPEN_LYON, set()),
-    ("item.delete", CITIZENS_IDEA, {"citizen", "moderator", "platform_admin"}),
-    ("item.delete", MEMBERS_IDEA, {"member", "platform_admin"}),
+    ("item.delete", CITIZENS_IDEA, {"citizen"}),  # moderators remove via moderation
+    ("item.delete", MEMBERS_IDEA, {"member"}),
     ("item.set_status", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
     ("item.set_status", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
     # Announcements: readable like their community; comments and reactions, no contributions.
@@ -142,7 +142,7 @@ MATRIX = [
     ("item.comment", OLD_LYON_UPDATE, set()),            # archived: read-only for everyone
     ("item.support", LYON_UPDATE, set()),
     ("item.contribute", LYON_UPDATE, set()),
-    ("item.delete", LYON_UPDATE, {"lyon_admin", "moderator", "platform_admin"}),
+    ("item.delete", LYON_UPDATE, {"lyon_admin", "platform_admin"}),
     ("item.flag", CITIZENS_IDEA, SIGNED_IN - {"citizen"}),  # anyone but its author
     ("item.flag", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
     ("item.appeal", CITIZENS_IDEA, {"citizen"}),

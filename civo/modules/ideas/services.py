@@ -111,7 +111,7 @@ def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: A
     """
     item, where = _idea(session, actor, item_id)
     policy.require(actor, "item.set_status", where)
-    if status not in {s.value for s in IdeaState}:
+    if not isinstance(status, str) or status not in {s.value for s in IdeaState}:
         raise ValidationError("Unknown status.", field="status")
     text = rich_text.clean(answer, label="Official answer", max_len=ANSWER_MAX,
                            required=False, field="answer")

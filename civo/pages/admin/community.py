@@ -22,7 +22,6 @@ from civo.state.admin.community import TIMEZONES, CommunityScoped
 from civo.state.admin.community import CommunitySettingsState as S
 
 
-
 def community_nav(state: type[CommunityScoped]) -> rx.Component:
     base = "/admin/c/" + state.community["slug"].to(str)
     return rx.vstack(

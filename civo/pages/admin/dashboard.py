@@ -7,9 +7,9 @@ import reflex as rx
 from civo.components.admin import admin_page, section, text_input
 from civo.components.cards import kind_badge
 from civo.components.i18n import t
-from civo.i18n import N_
 from civo.components.layout import link_button
 from civo.components.participation import load_more_button
+from civo.i18n import N_
 from civo.state.admin.dashboard import DashboardState as S
 
 

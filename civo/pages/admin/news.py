@@ -6,9 +6,9 @@ import reflex as rx
 
 from civo.components.admin import admin_page, section, text_area, text_input
 from civo.components.i18n import t
-from civo.i18n import N_
 from civo.components.participation import load_more_button
 from civo.components.uploads import image_upload
+from civo.i18n import N_
 from civo.pages.admin.community import community_nav
 from civo.state.admin.news import CommunityNewsState as S
 

@@ -8,9 +8,9 @@ from civo.components.admin import admin_page, section, text_area, text_input
 from civo.components.cards import STATUS_LABELS, status_badge
 from civo.components.i18n import t
 from civo.components.participation import load_more_button
+from civo.components.uploads import image_upload
 from civo.i18n import N_
 from civo.modules import MODULES
-from civo.components.uploads import image_upload
 from civo.pages.admin.community import community_nav
 from civo.state.admin.projects import MODULE_OPTIONS, CommunityProjectsState, ProjectAdminState
 

@@ -11,6 +11,7 @@ import reflex as rx
 from civo.i18n import N_
 from civo.models.participation import EMOJI_GLYPHS
 from civo.services import admin_projects, analytics
+from civo.services.validate import is_number
 from civo.state.admin.base import FAILED
 from civo.state.admin.community import CommunityScoped
 
@@ -56,7 +57,7 @@ class AnalyticsState(CommunityScoped):
     @rx.event
     async def load_project(self):
         raw = str(self.router.page.params.get("project_id", ""))
-        self._project_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+        self._project_id = int(raw) if is_number(raw) else 0
         self.phase_filter = ""
         found = await self._guard(admin_projects.form, project_id=self._project_id)
         if found is FAILED:
@@ -113,7 +114,7 @@ class AnalyticsState(CommunityScoped):
         for name, rows, label in groups:
             demographics.add_bar(x=[label(g.label) for g in rows],
                                  y=[g.count or 0 for g in rows],
-                                 text=[g.shown for g in rows], textposition="outside",
+                                 text=[self._shown(g) for g in rows], textposition="outside",
                                  name=name)
         self.demographics = demographics
         # The same numbers as tables (screen readers, keyboard users, and the test).
@@ -127,14 +128,19 @@ class AnalyticsState(CommunityScoped):
                                           if stats.followers_per_day else 0)}],
             "reactions": [{"label": label, "value": number(stats.reactions[e])}
                           for label, e in zip(labels, EMOJI_GLYPHS, strict=True)],
-            "age": [{"label": self._age_label(g.label), "value": g.shown} for g in stats.age],
-            "gender": [{"label": self._gender_label(g.label), "value": g.shown}
+            "age": [{"label": self._age_label(g.label), "value": self._shown(g)}
+                    for g in stats.age],
+            "gender": [{"label": self._gender_label(g.label), "value": self._shown(g)}
                        for g in stats.gender],
-            "places": [{"label": self._place_label(g.label), "value": g.shown}
+            "places": [{"label": self._place_label(g.label), "value": self._shown(g)}
                        for g in stats.places],
         }
         self.computed = self._t("Figures computed {when} (refreshed every 10 minutes).",
                                 when=self._when_time(stats.computed_at))
+
+    def _shown(self, group) -> str:
+        return self._t("hidden") if group.secondary else (
+            "<5" if group.count is None else self._n(group.count))
 
     def _n(self, value: int) -> str:
         from civo import i18n

@@ -11,8 +11,10 @@ from civo.state.participation import ParticipationViews
 
 def form_id(form: dict, key: str) -> int:
     """An id a form carries in a hidden field (text from the browser): a positive int or 0."""
+    from civo.services.validate import is_number
+
     raw = str(form.get(key, "") or "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+    return int(raw) if is_number(raw) else 0
 
 
 class Failed:

@@ -44,7 +44,9 @@ class InboxState(AdminState):
     async def _fetch(self, *, append: bool, keep: int = 0) -> None:
         collected = list(self.entries) if append else []
         cursor = self._cursor if append else None
-        community = int(self.community_filter) if self.community_filter.isdigit() else None
+        from civo.services.validate import is_number
+
+        community = int(self.community_filter) if is_number(self.community_filter) else None
         while True:
             page = await self._call(inbox.page, community_id=community, cursor=cursor)
             if page is FAILED:
@@ -72,7 +74,9 @@ class InboxState(AdminState):
 
     @rx.event
     async def set_community(self, value: str):
-        self.community_filter = value if isinstance(value, str) and value.isdigit() else ""
+        from civo.services.validate import is_number
+
+        self.community_filter = value if isinstance(value, str) and is_number(value) else ""
         await self._fetch(append=False)
 
     async def _reload(self) -> None:

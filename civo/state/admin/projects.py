@@ -10,6 +10,7 @@ import reflex as rx
 from civo.modules import MODULES
 from civo.services import admin_projects as service
 from civo.services import analytics, images, uploads
+from civo.services.validate import is_number
 from civo.state.admin.base import FAILED, AdminState, form_id
 from civo.state.admin.community import CommunityScoped
 from civo.state.base import MAX_ITEMS
@@ -69,7 +70,7 @@ class ProjectAdminState(AdminState):
     @rx.event
     async def load(self):
         raw = str(self.router.page.params.get("project_id", ""))
-        self._project_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+        self._project_id = int(raw) if is_number(raw) else 0
         self._cover, self.cover_attached = None, False
         if await self._guard(service.form, project_id=self._project_id) is FAILED:
             self.project, self.phases = {}, []
