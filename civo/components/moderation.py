@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from civo.components.i18n import t
+from civo.i18n import N_
 from civo.services.moderation import REASON_LABELS
 from civo.state.item import ItemState
 
@@ -27,67 +28,67 @@ def report_button(kind: str, target_id, id_) -> rx.Component:
                      on_click=ItemState.open_flag(kind, target_id))
 
 
-def flag_dialog() -> rx.Component:
+def _dialog(title: str, description: rx.Component, fields: list[rx.Component], *,
+            submit: str, submit_id: str, error_id: str, open_, on_open_change,
+            on_submit) -> rx.Component:
+    """A modal form: title, help, fields, the refusal message, Cancel and Send."""
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(t("Report to the moderators")),
-            rx.dialog.description(
-                t("Tell us what breaks the "),
-                rx.link(t("code of conduct"), href="/code-of-conduct", underline="always",
-                        is_external=True),
-                t(". Moderators never see who reported it."), size="2"),
+            rx.dialog.title(t(title)),
+            description,
             rx.form(rx.vstack(
-                rx.el.fieldset(
-                    rx.el.legend(t("Reason"), class_name="field-label"),
-                    rx.vstack(*[rx.el.label(
-                        rx.el.input(type="radio", name="reason", value=key, required=True,
-                                    id=f"flag-{key}"), " ", t(label),
-                        class_name="checkbox-label") for key, label in REASONS.items()],
-                        spacing="1"),
-                    class_name="plain-fieldset"),
-                rx.el.label(t("Details (required for “Other”)"), html_for="flag-details",
-                            class_name="field-label"),
-                rx.text_area(name="details", id="flag-details", max_length=500, rows="3",
-                             width="100%"),
+                *fields,
                 rx.cond(ItemState.dialog_error != "",
                         rx.text(ItemState.dialog_error, role="alert", class_name="field-error",
-                                id="flag-error")),
+                                id=error_id)),
                 rx.hstack(
                     rx.dialog.close(rx.button(t("Cancel"), type="button", variant="soft",
                                               high_contrast=True)),
-                    rx.button(t("Send the report"), type="submit", id="flag-submit"),
+                    rx.button(t(submit), type="submit", id=submit_id),
                     spacing="3", justify="end"),
-                spacing="3", align="stretch"), on_submit=ItemState.submit_flag,
-                reset_on_submit=False),
+                spacing="3", align="stretch"), on_submit=on_submit, reset_on_submit=False),
         ),
-        open=ItemState.flag_target.length() > 0,
-        on_open_change=ItemState.flag_dialog_changed,
+        open=open_, on_open_change=on_open_change,
+    )
+
+
+def flag_dialog() -> rx.Component:
+    return _dialog(
+        N_("Report to the moderators"),
+        rx.dialog.description(
+            t("Tell us what breaks the "),
+            rx.link(t("code of conduct"), href="/code-of-conduct", underline="always",
+                    is_external=True),
+            t(". Moderators never see who reported it."), size="2"),
+        [rx.el.fieldset(
+            rx.el.legend(t("Reason"), class_name="field-label"),
+            rx.vstack(*[rx.el.label(
+                rx.el.input(type="radio", name="reason", value=key, required=True,
+                            id=f"flag-{key}"), " ", t(label),
+                class_name="checkbox-label") for key, label in REASONS.items()],
+                spacing="1"),
+            class_name="plain-fieldset"),
+         rx.el.label(t("Details (required for “Other”)"), html_for="flag-details",
+                     class_name="field-label"),
+         rx.text_area(name="details", id="flag-details", max_length=500, rows="3",
+                      width="100%")],
+        submit=N_("Send the report"), submit_id="flag-submit", error_id="flag-error",
+        open_=ItemState.flag_target.length() > 0,
+        on_open_change=ItemState.flag_dialog_changed, on_submit=ItemState.submit_flag,
     )
 
 
 def appeal_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(t("Ask the moderators to look again")),
-            rx.dialog.description(t("You can appeal once. Say briefly why your text respects "
-                                    "the code of conduct."), size="2"),
-            rx.form(rx.vstack(
-                rx.el.label(t("Your appeal"), html_for="appeal-text", class_name="field-label"),
-                rx.text_area(name="text", id="appeal-text", max_length=500, rows="4",
-                             required=True, width="100%"),
-                rx.cond(ItemState.dialog_error != "",
-                        rx.text(ItemState.dialog_error, role="alert", class_name="field-error",
-                                id="appeal-error")),
-                rx.hstack(
-                    rx.dialog.close(rx.button(t("Cancel"), type="button", variant="soft",
-                                              high_contrast=True)),
-                    rx.button(t("Send the appeal"), type="submit", id="appeal-submit"),
-                    spacing="3", justify="end"),
-                spacing="3", align="stretch"), on_submit=ItemState.submit_appeal,
-                reset_on_submit=False),
-        ),
-        open=ItemState.appeal_target.length() > 0,
-        on_open_change=ItemState.appeal_dialog_changed,
+    return _dialog(
+        N_("Ask the moderators to look again"),
+        rx.dialog.description(t("You can appeal once. Say briefly why your text respects "
+                                "the code of conduct."), size="2"),
+        [rx.el.label(t("Your appeal"), html_for="appeal-text", class_name="field-label"),
+         rx.text_area(name="text", id="appeal-text", max_length=500, rows="4", required=True,
+                      width="100%")],
+        submit=N_("Send the appeal"), submit_id="appeal-submit", error_id="appeal-error",
+        open_=ItemState.appeal_target.length() > 0,
+        on_open_change=ItemState.appeal_dialog_changed, on_submit=ItemState.submit_appeal,
     )
 
 

@@ -438,10 +438,8 @@ def admins(*, session: Session, actor: policy.Actor, community_id: Any) -> list[
             for r, name in rows]
 
 
-def grant_admin(*, session: Session, actor: policy.Actor, community_id: Any, email: Any,
-                include_descendants: Any = False) -> str:
-    """Make the account with ``email`` an admin; returns their name for the confirmation."""
-    community = get(session, actor, community_id, "community.grant_admin")
+def _active_account(session: Session, email: Any) -> User:
+    """The active account an admin names by email (to grant it a role)."""
     try:
         address = accounts.normalize_email(str(email or ""))
     except ValidationError:
@@ -450,6 +448,14 @@ def grant_admin(*, session: Session, actor: policy.Actor, community_id: Any, ema
     if user is None or user.suspended_at is not None:
         raise ValidationError("No active account uses this email address. Ask the person to "
                               "register first.", field="email")
+    return user
+
+
+def grant_admin(*, session: Session, actor: policy.Actor, community_id: Any, email: Any,
+                include_descendants: Any = False) -> str:
+    """Make the account with ``email`` an admin; returns their name for the confirmation."""
+    community = get(session, actor, community_id, "community.grant_admin")
+    user = _active_account(session, email)
     below = bool(include_descendants) if isinstance(include_descendants, bool) else \
         include_descendants in ("on", "true")
     existing = session.exec(select(CommunityRole).where(
@@ -522,16 +528,8 @@ def set_moderator(*, session: Session, actor: policy.Actor, email: Any = "",
     """Platform admins name moderators (by email) and remove them (by id)."""
     policy.require(actor, "platform.manage")
     if on is True:
-        try:
-            address = accounts.normalize_email(str(email or ""))
-        except ValidationError:
-            raise ValidationError("Enter a valid email address.", field="email") from None
-        done = session.execute(sa.update(User).where(
-            User.email == address, User.suspended_at.is_(None)).values(is_moderator=True)
-        ).rowcount
-        if not done:
-            raise ValidationError("No active account uses this email address. Ask the person "
-                                  "to register first.", field="email")
+        user = _active_account(session, email)
+        session.execute(sa.update(User).where(User.id == user.id).values(is_moderator=True))
     elif on is False:
         session.execute(sa.update(User).where(User.id == validate.record_id(user_id))
                         .values(is_moderator=False))

@@ -147,9 +147,7 @@ def form(*, session: Session, actor: policy.Actor, project_id: Any) -> ProjectFo
 
 
 def _fields(data: dict[str, Any]) -> dict[str, Any]:
-    starts = validate.day(data.get("starts_on"), label="Start date", field="starts_on")
-    ends = validate.day(data.get("ends_on"), label="End date", field="ends_on")
-    validate.date_range(starts, ends)
+    starts, ends = validate.dates(data)
     return {
         "title": rich_text.clean(data.get("title"), label="Title", max_len=TITLE_MAX,
                                  field="title"),
@@ -241,9 +239,7 @@ def set_status(*, session: Session, actor: policy.Actor, project_id: Any,
 
 def _phase_fields(data: dict[str, Any], module_key: str) -> dict[str, Any]:
     spec = MODULES.require(module_key)
-    starts = validate.day(data.get("starts_on"), label="Start date", field="starts_on")
-    ends = validate.day(data.get("ends_on"), label="End date", field="ends_on")
-    validate.date_range(starts, ends)
+    starts, ends = validate.dates(data)
     return {
         "title": rich_text.clean(data.get("title"), label="Title", max_len=TITLE_MAX,
                                  field="title"),

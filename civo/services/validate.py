@@ -51,6 +51,14 @@ def date_range(start: date | None, end: date | None, *, field: str = "ends_on") 
         raise ValidationError("The end date cannot be before the start date.", field=field)
 
 
+def dates(data: dict[str, Any]) -> tuple[date | None, date | None]:
+    """A form's ``starts_on`` and ``ends_on`` (optional; the end not before the start)."""
+    starts = day(data.get("starts_on"), label="Start date", field="starts_on")
+    ends = day(data.get("ends_on"), label="End date", field="ends_on")
+    date_range(starts, ends)
+    return starts, ends
+
+
 def timezone(value: Any) -> ZoneInfo:
     try:
         return ZoneInfo(str(value or ""))
