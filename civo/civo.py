@@ -17,6 +17,7 @@ app = rx.App(
 
 # Periodic chores (purging unused uploads, …) on every backend worker.
 app.register_lifespan_task(housekeeping.loop)
+app.register_lifespan_task(housekeeping.mail_loop)
 
 for route in ROUTES:
     app.add_page(

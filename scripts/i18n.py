@@ -32,6 +32,7 @@ KEYWORDS = {
     "NotFound": None,
     "PermissionDenied": None,
     "Throttled": None,
+    "InvalidLink": None,
 }
 
 

@@ -185,6 +185,25 @@ def session_notice() -> rx.Component:
     )
 
 
+def confirm_banner() -> rx.Component:
+    """Signed in but not confirmed: reading and following work; taking part waits."""
+    return rx.cond(
+        AppState.signed_in & ~AppState.email_confirmed,
+        rx.callout.root(
+            rx.callout.text(t("Confirm your email address to post, comment, react and "
+                              "support: open the link we sent you.")),
+            rx.hstack(
+                rx.button(t("Send the link again"), size="1", variant="soft",
+                          high_contrast=True, on_click=AppState.resend_confirmation,
+                          id="resend-confirmation"),
+                rx.text(AppState.confirm_notice, size="2", role="status",
+                        id="confirm-notice"),
+                spacing="3", align="center", wrap="wrap"),
+            color_scheme="amber", id="confirm-banner",
+        ),
+    )
+
+
 def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
     """Wrap page content in the shell; ``heading`` becomes the page's ``<h1>``."""
     return rx.fragment(
@@ -193,6 +212,7 @@ def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
         rx.el.main(
             rx.vstack(
                 session_notice(),
+                confirm_banner(),
                 rx.heading(heading, as_="h1", size="7"),
                 *children,
                 spacing="5", width="100%", align="stretch",

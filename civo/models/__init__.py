@@ -1,6 +1,6 @@
 """All tables, imported here so Alembic (``reflex db``) sees every one of them."""
 
-from civo.models.accounts import LoginAttempt, User, UserSession
+from civo.models.accounts import DataExport, ExternalIdentity, LoginAttempt, User, UserSession
 from civo.models.announcements import CommunityEvent
 from civo.models.communities import (
     GOVERNING_KINDS,
@@ -20,6 +20,14 @@ from civo.models.moderation import (
     ModerationNotice,
     SuspensionProposal,
 )
+from civo.models.notifications import (
+    Category,
+    DigestState,
+    Frequency,
+    Notification,
+    NotificationSetting,
+    OutboundEmail,
+)
 from civo.models.participation import (
     Comment,
     Emoji,
@@ -36,6 +44,14 @@ from civo.models.projects import Phase, PhaseStatus, Project, ProjectStatus
 from civo.models.uploads import StoredFile
 
 __all__ = [
+    "Category",
+    "DataExport",
+    "DigestState",
+    "ExternalIdentity",
+    "Frequency",
+    "Notification",
+    "NotificationSetting",
+    "OutboundEmail",
     "CaseState",
     "CommunityEvent",
     "Flag",

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from civo.models._common import UTCDateTime, created_at_field, timestamp_field
@@ -13,9 +14,13 @@ class User(SQLModel, table=True):
     __tablename__ = "user_account"
 
     id: int | None = Field(default=None, primary_key=True)
+    # Private: given at registration, shown to nobody but its owner.
     full_name: str = Field(max_length=120)
+    # Public: the name (or pseudonym) that signs contributions (the full name by default).
+    display_name: str = Field(default="", max_length=80)
     # Stored lower-cased: the unique index makes the email unique case-insensitively.
     email: str = Field(max_length=254, unique=True)
+    # "" for accounts that only ever signed in with an identity provider (SSO).
     password_hash: str = Field(max_length=255)
     home_place_id: int | None = Field(default=None, foreign_key="place.id", index=True)
     locale: str | None = Field(default=None, max_length=8)
@@ -30,6 +35,11 @@ class User(SQLModel, table=True):
     gender: str | None = Field(default=None, max_length=20)
     # A platform admin suspended the account (repeated removals): no sign-in, no sessions.
     suspended_at: datetime | None = timestamp_field()
+    # Profile (all optional): pictures are stored upload names.
+    avatar: str = Field(default="", max_length=80)
+    cover: str = Field(default="", max_length=80)
+    bio: str = Field(default="", max_length=1000)
+    interests: str = Field(default="", max_length=300)
     created_at: datetime = created_at_field()
 
 
@@ -54,3 +64,29 @@ class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
     created_at: datetime = created_at_field()
+
+
+class ExternalIdentity(SQLModel, table=True):
+    """An account's identity at an OpenID Connect provider (sign in with …)."""
+
+    __tablename__ = "external_identity"
+    __table_args__ = (sa.UniqueConstraint("provider", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    provider: str = Field(max_length=40)
+    subject: str = Field(max_length=255)
+    created_at: datetime = created_at_field()
+
+
+class DataExport(SQLModel, table=True):
+    """A "download my data" archive, kept out of the public upload folder; its link works
+    for 7 days, then the file is purged."""
+
+    __tablename__ = "data_export"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    file_name: str = Field(max_length=80, unique=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

@@ -23,6 +23,7 @@ from civo.pages.communities import community_page, directory_page
 from civo.pages.conduct import conduct_page
 from civo.pages.home import home_page
 from civo.pages.join import join_page
+from civo.pages.recovery import confirm_page, forgot_page, reset_page
 from civo.pages.participation import favourites_page, item_page, project_page
 from civo.state.account import AccountState
 from civo.state.admin.analytics import AnalyticsState
@@ -39,6 +40,7 @@ from civo.state.favourites import FavouritesState
 from civo.state.feed import FeedState
 from civo.state.item import ItemState
 from civo.state.join import JoinState
+from civo.state.recovery import ConfirmState, ForgotState, ResetState
 from civo.state.project import ProjectState
 
 
@@ -74,6 +76,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/notifications", notifications_page, N_("Notifications")),
     Route("/join", join_page, N_("Join with a code"), JoinState.load),
     Route("/code-of-conduct", conduct_page, N_("Code of conduct")),
+    Route("/confirm/[token]", confirm_page, N_("Confirm your email address"),
+          ConfirmState.load),
+    Route("/forgot", forgot_page, N_("Forgot your password?"), ForgotState.load),
+    Route("/reset/[token]", reset_page, N_("Choose a new password"), ResetState.load),
     # the dashboard (each page refuses on the server when the policy says no)
     Route("/admin", dashboard_page, N_("Dashboard"), DashboardState.load),
     Route("/admin/new-community", new_community_page, N_("Create a community"),

@@ -29,6 +29,8 @@ class Actor:
     is_moderator: bool = False
     admin_of: frozenset[int] = field(default_factory=frozenset)
     member_of: frozenset[int] = field(default_factory=frozenset)
+    # The email address was confirmed: needed to post, comment, react, support, vote.
+    confirmed: bool = True
 
     @property
     def signed_in(self) -> bool:
@@ -51,6 +53,10 @@ class CommunityLike(Protocol):
 
 def is_signed_in(actor: Actor, _target: Any = None) -> bool:
     return actor.signed_in
+
+
+def is_confirmed(actor: Actor, _target: Any = None) -> bool:
+    return actor.signed_in and actor.confirmed
 
 
 def is_anonymous(actor: Actor, _target: Any = None) -> bool:
@@ -212,10 +218,10 @@ RULES: dict[str, Callable[[Actor, Any], bool]] = {
     "project.view": can_view_project,
     # participation (target: a PlaceInProject)
     "item.view": can_view_project,
-    "item.contribute": _all(is_signed_in, can_view_project, takes_part("contribute")),
-    "item.comment": _all(is_signed_in, can_view_project, takes_part("comment")),
-    "item.react": _all(is_signed_in, can_view_project, takes_part("react")),
-    "item.support": _all(is_signed_in, can_view_project, takes_part("support")),
+    "item.contribute": _all(is_confirmed, can_view_project, takes_part("contribute")),
+    "item.comment": _all(is_confirmed, can_view_project, takes_part("comment")),
+    "item.react": _all(is_confirmed, can_view_project, takes_part("react")),
+    "item.support": _all(is_confirmed, can_view_project, takes_part("support")),
     "item.favourite": _all(is_signed_in, can_view_project),
     "item.edit": _all(is_author, can_view_project),
     # Authors delete their own; a community's admins its announcements. Moderators never

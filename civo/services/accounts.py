@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from civo import policy
 from civo.models import CommunityRole, LoginAttempt, Membership, Place, User
 from civo.models._common import utcnow
-from civo.services import communities, passwords, sessions
+from civo.services import communities, emails, mail, passwords, sessions, tokens
 from civo.services.errors import NotFound, Throttled, ValidationError
 
 MAX_FAILED_LOGINS = 10
@@ -71,14 +71,16 @@ def register(
     if email_taken(session, address):
         raise ValidationError("An account already exists with this email address.", field="email")
     user = User(
-        full_name=name, email=address, password_hash=passwords.hash_password(password),
-        home_place_id=home_place_id, locale=locale,
+        full_name=name, display_name=name[:80], email=address,
+        password_hash=passwords.hash_password(password), home_place_id=home_place_id,
+        locale=locale,
     )
     try:
         session.add(user)
         session.flush()
         followed = communities.follow_governing(session=session, user_id=user.id,
                                                 place_id=home_place_id)
+        emails.confirmation(session, user)  # queued with the account: never lost
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -150,7 +152,7 @@ def identify(*, session: Session, token: str | None) -> Identity:
     if user is None:
         return Identity(actor=policy.ANONYMOUS)
     return Identity(actor=actor_for(session=session, user_id=user_id, user=user),
-                    display_name=user.full_name)
+                    display_name=user.display_name or user.full_name)
 
 
 def _descendants(session: Session, roots: set[int]) -> set[int]:
@@ -189,7 +191,7 @@ def actor_for(*, session: Session, user_id: int | None, user: User | None = None
     return policy.Actor(
         user_id=user.id, is_platform_admin=user.is_platform_admin,
         is_moderator=user.is_moderator, admin_of=frozenset(admin_of),
-        member_of=frozenset(member_of),
+        member_of=frozenset(member_of), confirmed=user.email_confirmed_at is not None,
     )
 
 
@@ -218,3 +220,84 @@ def set_locale(*, session: Session, actor: policy.Actor, locale: str) -> None:
     policy.require(actor, "account.manage_own")
     session.exec(sa.update(User).where(User.id == actor.user_id).values(locale=locale))
     session.commit()
+
+
+# ---- confirming the address, resetting the password -------------------------------------
+
+CONFIRMATIONS_PER_HOUR = 3
+RESETS_PER_HOUR = 3
+
+
+def resend_confirmation(*, session: Session, actor: policy.Actor) -> None:
+    """Send the confirmation link again (at most 3 an hour)."""
+    policy.require(actor, "account.manage_own")
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("This account no longer exists.")
+    if user.email_confirmed_at is not None:
+        raise ValidationError("Your email address is already confirmed.")
+    if mail.recent_count(session, user_id=user.id, kind="confirm",
+                         within=timedelta(hours=1)) >= CONFIRMATIONS_PER_HOUR:
+        raise Throttled("We already sent you several links in the last hour: please check "
+                        "your inbox (and spam folder), or try again later.")
+    emails.confirmation(session, user)
+    session.commit()
+
+
+def confirm_email(*, session: Session, token: str) -> str:
+    """Confirm the address a link was sent to; "confirmed" or "already" (a second click).
+
+    A forged or expired link, or one sent to an address the account no longer has, is
+    refused with :class:`civo.services.tokens.InvalidLink` and changes nothing.
+    """
+    data = tokens.read("confirm-email", token, max_age=emails.CONFIRM_HOURS * 3600)
+    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.email != data.get("e"):
+        raise tokens.InvalidLink("This link is not valid.")
+    if user.email_confirmed_at is not None:
+        return "already"
+    session.execute(sa.update(User).where(User.id == user.id,
+                                          User.email_confirmed_at.is_(None))
+                    .values(email_confirmed_at=utcnow()))
+    session.commit()
+    return "confirmed"
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password does: a reset link works once."""
+    import hashlib
+
+    return hashlib.sha256(f"{user.id}:{user.password_hash}".encode()).hexdigest()[:20]
+
+
+def request_password_reset(*, session: Session, email: str) -> None:
+    """Send a reset link if an account uses ``email`` (the answer is the same either way,
+    so nobody learns who has an account); at most 3 an hour."""
+    try:
+        address = normalize_email(email)
+    except ValidationError:
+        raise ValidationError("Enter a valid email address.", field="email") from None
+    user = session.exec(select(User).where(User.email == address)).first()
+    if user is None or user.suspended_at is not None:
+        return
+    if mail.recent_count(session, user_id=user.id, kind="reset",
+                         within=timedelta(hours=1)) >= RESETS_PER_HOUR:
+        return
+    emails.password_reset(session, user, _fingerprint(user))
+    session.commit()
+
+
+def reset_password(*, session: Session, token: str, password: str) -> int:
+    """Set a new password from a reset link (single use, 1 hour); every session ends."""
+    data = tokens.read("reset-password", token, max_age=emails.RESET_MINUTES * 60)
+    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or data.get("f") != _fingerprint(user):
+        raise tokens.InvalidLink("This link was already used or is no longer valid.")
+    passwords.validate(password or "", email=user.email, full_name=user.full_name)
+    user.password_hash = passwords.hash_password(password)
+    # Following the link proves the address too.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    session.add(user)
+    sessions.end_all(session=session, user_id=user.id)
+    session.commit()
+    return user.id

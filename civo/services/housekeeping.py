@@ -1,10 +1,12 @@
 """Periodic chores run by every backend worker (each is idempotent, so several workers
-running them at once do no harm): purge uploads nothing used."""
+running them at once do no harm): purge uploads nothing used; deliver queued email (and
+retry what failed)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from sqlmodel import Session
 
@@ -31,3 +33,33 @@ async def loop() -> None:
         except Exception:  # noqa: BLE001 - a failed round must not stop the next one
             log.exception("housekeeping round failed")
         await asyncio.sleep(INTERVAL_SECONDS)
+
+
+def mail_interval() -> float:
+    return float(os.environ.get("CIVO_MAIL_INTERVAL", "20"))
+
+
+async def mail_loop() -> None:
+    """The app's lifespan task for email: deliver what is due, every few seconds."""
+    from civo.db import run_service
+    from civo.services import mail
+
+    while True:
+        try:
+            done = await run_service(mail.deliver_due)
+            if done["failed"]:
+                log.warning("email: %s", done)
+        except Exception:  # noqa: BLE001 - the next round tries again
+            log.exception("email delivery round failed")
+        await asyncio.sleep(mail_interval())
+
+
+async def deliver_soon() -> None:
+    """Send what was just queued now, instead of at the next round (best effort)."""
+    from civo.db import run_service
+    from civo.services import mail
+
+    try:
+        await run_service(mail.deliver_due)
+    except Exception:  # noqa: BLE001 - the loop retries
+        log.exception("immediate email delivery failed")

@@ -30,7 +30,7 @@ from civo.models.participation import (
     Reaction,
 )
 from civo.services import rich_text
-from civo.services.errors import NotFound, ValidationError
+from civo.services.errors import NotFound, PermissionDenied, ValidationError
 from civo.services.secrets import keyed_digest
 
 EDIT_WINDOW = timedelta(minutes=10)
@@ -175,6 +175,9 @@ def _require_open(actor: policy.Actor, rule: str, where: Where) -> None:
     if actor.signed_in and not (policy.is_announcement(actor, where)
                                 or policy.phase_is_open(actor, where)):
         raise ValidationError("This participation is closed: nothing was saved.")
+    if actor.signed_in and not actor.confirmed:
+        raise PermissionDenied("Confirm your email address first: use the link we sent you "
+                               "(you can ask for a new one at the top of the page).")
     policy.require(actor, rule, where)
 
 

@@ -48,6 +48,7 @@ class RegisterState(PlacePicker, AppState):
         self.submitting = False
         self.full_name = self.email = self.place_label = ""
         self.place_id = 0
+        self._deliver_soon()  # the confirmation email
         yield rx.redirect("/welcome")
 
 

@@ -16,6 +16,8 @@ from civo.services.errors import CivoError
 from civo.state.live import FeedLive, SpaceLive, space_token
 
 SESSION_MAX_AGE = int(sessions.SESSION_LIFETIME.total_seconds())
+# Fire-and-forget tasks (immediate email delivery) kept referenced until they finish.
+_BACKGROUND: set = set()
 # "Load more" stops growing a list in one tab's state past this many rows.
 MAX_ITEMS = 200
 
@@ -32,6 +34,9 @@ class AppState(rx.State):
     unread_count: int = 0
     # Shows the "Dashboard" entry (the dashboard's pages refuse on the server anyway).
     has_role: bool = False
+    # False: the banner asks to confirm the address (taking part waits for it).
+    email_confirmed: bool = True
+    confirm_notice: str = ""
     # Client-held values: never trusted, always re-checked on the server.
     locale_cookie: str = rx.Cookie(
         "", name="locale", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
@@ -108,6 +113,7 @@ class AppState(rx.State):
         self.session_token = ""
         self.signed_in, self.user_name = False, ""
         self.unread_count, self.has_role = 0, False
+        self.email_confirmed, self.confirm_notice = True, ""
 
     def _resolve_lang(self) -> str:
         return i18n.normalize_locale(self.locale_cookie) or i18n.negotiate(
@@ -123,6 +129,7 @@ class AppState(rx.State):
             from civo import policy
 
             self.has_role = policy.can(actor, "admin.dashboard")
+            self.email_confirmed = actor.confirmed
         else:
             if self.session_token:  # expired, revoked or forged: forget it, and say so
                 self.session_notice = self._t(
@@ -149,6 +156,28 @@ class AppState(rx.State):
     async def refresh_unread(self):
         """Recount the navigation badge (the feed channel moved)."""
         await self._refresh_unread(await self._actor())
+
+    @staticmethod
+    def _deliver_soon() -> None:
+        """Send just-queued email now rather than at the next delivery round."""
+        import asyncio
+
+        from civo.services import housekeeping
+
+        task = asyncio.get_running_loop().create_task(housekeeping.deliver_soon())
+        _BACKGROUND.add(task)
+        task.add_done_callback(_BACKGROUND.discard)
+
+    @rx.event
+    async def resend_confirmation(self):
+        """Mail the confirmation link again (the banner's button)."""
+        try:
+            await run_service(accounts.resend_confirmation, actor=await self._actor())
+        except CivoError as error:
+            self.confirm_notice = self._error_text(error)
+            return
+        self.confirm_notice = self._t("We sent you a new link. It works for 48 hours.")
+        self._deliver_soon()
 
     @rx.event
     def dismiss_session_notice(self):

@@ -37,7 +37,19 @@ def _prepare_database() -> None:
 
 
 @pytest.fixture(scope="session")
-def harness():
+def smtp():
+    """A real SMTP server the app delivers to (set before the app starts)."""
+    from tests.conftest import SmtpInbox
+
+    server = SmtpInbox().start()
+    os.environ["CIVO_SMTP_URL"] = server.url
+    os.environ["CIVO_MAIL_INTERVAL"] = "1"
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def harness(smtp):
     from reflex.testing import AppHarnessProd
 
     _prepare_database()

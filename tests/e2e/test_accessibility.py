@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import goto
 
-PUBLIC_PAGES = ["/join", "/code-of-conduct",
+PUBLIC_PAGES = ["/join", "/code-of-conduct", "/forgot", "/reset/abc", "/confirm/abc",
                 "/", "/communities", "/c/lyon", "/c/no-such-community", "/register", "/login",
                 "/map", "/notifications", "/p/1", "/p/2", "/i/1", "/i/3", "/i/999999"]
 PRIVATE_PAGES = ["/", "/welcome", "/following", "/account", "/c/paris", "/p/3", "/i/2",

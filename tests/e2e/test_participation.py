@@ -16,7 +16,7 @@ from tests.e2e.conftest import goto
 PASSWORD = "a long civic passphrase"
 
 
-def _account(home: str, name: str) -> str:
+def _account(home: str, name: str, *, confirmed: bool = True) -> str:
     from civo import policy
     from civo.db import make_engine
     from civo.models import Place
@@ -26,8 +26,15 @@ def _account(home: str, name: str) -> str:
     engine = make_engine(TEST_DB_URL)
     with Session(engine) as session:
         place = session.exec(select(Place.id).where(Place.name == home)).one()
-        accounts.register(session=session, actor=policy.ANONYMOUS, full_name=name, email=email,
-                          password=PASSWORD, home_place_id=place)
+        user_id = accounts.register(session=session, actor=policy.ANONYMOUS, full_name=name,
+                                    email=email, password=PASSWORD,
+                                    home_place_id=place).user_id
+        if confirmed:  # as if they had opened the link we mailed them
+            from civo.models import User
+            from civo.models._common import utcnow
+
+            session.get(User, user_id).email_confirmed_at = utcnow()
+            session.commit()
     engine.dispose()
     return email
 

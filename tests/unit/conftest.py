@@ -59,11 +59,21 @@ def community(session: Session, name: str) -> Community:
 
 
 def make_user(session: Session, *, email: str = "james@example.org", home: str = "Paris",
-              password: str = "correct horse battery", name: str = "James Martin") -> int:
-    return accounts.register(
+              password: str = "correct horse battery", name: str = "James Martin",
+              confirmed: bool = True) -> int:
+    """Register someone (and, by default, confirm their address as they would by mail)."""
+    user_id = accounts.register(
         session=session, actor=policy.ANONYMOUS, full_name=name, email=email,
         password=password, home_place_id=place_id(session, home),
     ).user_id
+    if confirmed:
+        from civo.models import User
+        from civo.models._common import utcnow
+
+        session.exec(sa.update(User).where(User.id == user_id)
+                     .values(email_confirmed_at=utcnow()))
+        session.commit()
+    return user_id
 
 
 def actor(session: Session, user_id: int) -> policy.Actor:

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from civo.models._common import created_at_field
@@ -16,12 +17,15 @@ class IdeaState(StrEnum):
 
 
 class IdeaSupport(SQLModel, table=True):
-    """One citizen supports one idea (the primary key makes it one)."""
+    """One citizen supports one idea (a unique key makes it one). When the citizen deletes
+    their account the support stays, detached from anyone (``user_id`` null): it counts."""
 
     __tablename__ = "idea_support"
+    __table_args__ = (sa.UniqueConstraint("item_id", "user_id", name="uq_idea_support"),)
 
-    item_id: int = Field(foreign_key="item.id", primary_key=True)
-    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     created_at: datetime = created_at_field()
 
 
