@@ -3,12 +3,15 @@
 import reflex as rx
 
 import civo.models  # noqa: F401  (tables registered for Alembic)
+from civo.api import api
 from civo.components.i18n import t
 from civo.pages import ROUTES
 from civo.services import housekeeping
 from civo.state.base import AppState
 
 app = rx.App(
+    # The open-data API (/api/v1, OpenAPI at /docs) and the one-click unsubscribe.
+    api_transformer=api,
     stylesheets=["/styles.css"],
     # Accessible names for upload zones' file inputs (see assets/civo.js).
     head_components=[rx.el.script(src="/civo.js", defer=True)],

@@ -65,18 +65,30 @@ def session_scope() -> Iterator[Session]:
         yield session
 
 
-def _call_with_session(func: Callable[..., T], kwargs: dict[str, Any]) -> T:
+def _call_with_session(func: Callable[..., T], kwargs: dict[str, Any]) -> tuple[T, set]:
     with session_scope() as session:
-        return func(session=session, **kwargs)
+        result = func(session=session, **kwargs)
+        return result, set(session.info.get("civo_ping_users", ()))
 
 
 async def run_service(func: Callable[..., T], /, **kwargs: Any) -> T:
     """Run a service function with a fresh session in a worker thread.
 
     Keeps the event loop free for every other client while the database (or an
-    argon2 hash) works.
+    argon2 hash) works. People the service notified (``session.info``) have their
+    live bell moved once it returned (its transaction committed).
     """
-    return await asyncio.to_thread(_call_with_session, func, kwargs)
+    result, pings = await asyncio.to_thread(_call_with_session, func, kwargs)
+    if pings:
+        from civo.state.live import ping_users
+
+        task = asyncio.get_running_loop().create_task(ping_users(pings))
+        _PINGS.add(task)
+        task.add_done_callback(_PINGS.discard)
+    return result
+
+
+_PINGS: set = set()
 
 
 def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:

@@ -33,6 +33,7 @@ KEYWORDS = {
     "PermissionDenied": None,
     "Throttled": None,
     "InvalidLink": None,
+    "_done": None,
 }
 
 

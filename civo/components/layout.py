@@ -102,6 +102,7 @@ def account_menu() -> rx.Component:
                 rx.cond(AppState.has_role,
                         rx.menu.item(t("Dashboard"), on_click=rx.redirect("/admin"))),
                 rx.menu.item(t("My account"), on_click=rx.redirect("/account")),
+                rx.menu.item(t("Your profile"), on_click=rx.redirect("/profile")),
                 rx.menu.item(t("Communities you follow"), on_click=rx.redirect("/following")),
                 rx.menu.item(t("My favourites"), on_click=rx.redirect("/favourites")),
                 rx.menu.item(t("Join with a code"), on_click=rx.redirect("/join")),
@@ -118,10 +119,11 @@ def account_menu() -> rx.Component:
 
 
 def header() -> rx.Component:
-    from civo.state.live import FeedLive, live_trigger
+    from civo.state.live import FeedLive, UserLive, live_trigger
 
     return rx.el.header(
-        live_trigger(FeedLive.rev, AppState.refresh_unread),
+        live_trigger(FeedLive.rev, AppState.refresh_unread, "feed"),
+        live_trigger(UserLive.rev, AppState.refresh_unread, "user"),
         rx.hstack(
             rx.link(
                 rx.hstack(rx.icon("vote", aria_hidden="true"), rx.text("Civo", weight="bold"),
@@ -140,8 +142,20 @@ def header() -> rx.Component:
                               align="center", spacing="2"),
                     href="/admin", aria_label=t("Dashboard"), high_contrast=True,
                     underline="none", class_name="nav-link", id="nav-dashboard")),
-                rx.link(rx.icon("bell", aria_hidden="true"), href="/notifications",
-                        aria_label=t("Notifications"), high_contrast=True, class_name="nav-link"),
+                rx.link(
+                    rx.hstack(
+                        rx.icon("bell", aria_hidden="true"),
+                        rx.cond(AppState.notification_count > 0, rx.badge(
+                            rx.cond(AppState.notification_count > 99, "99+",
+                                    AppState.notification_count.to_string()),
+                            variant="solid", color_scheme="indigo", id="bell-count")),
+                        spacing="1", align="center"),
+                    href="/notifications", high_contrast=True, class_name="nav-link",
+                    underline="none", id="nav-bell",
+                    aria_label=rx.cond(AppState.notification_count > 0,
+                                       t("Notifications") + " ("
+                                       + AppState.notification_count.to_string() + " "
+                                       + t("unread") + ")", t("Notifications"))),
                 color_mode_button(),
                 account_menu(),
                 spacing="3", align="center",

@@ -90,3 +90,8 @@ class DataExport(SQLModel, table=True):
     file_name: str = Field(max_length=80, unique=True)
     created_at: datetime = created_at_field()
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
+# What others see of a person: their display name (or, for accounts made before display
+# names existed, their name). An SQL expression, for queries that show names.
+PUBLIC_NAME = sa.func.coalesce(sa.func.nullif(User.display_name, ""), User.full_name)

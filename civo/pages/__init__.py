@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from civo.i18n import N_
-from civo.pages.account import account_page, map_page, notifications_page
+from civo.pages.account import account_page, map_page
 from civo.pages.admin.analytics import community_analytics_page, project_analytics_page
 from civo.pages.admin.community import community_settings_page, new_community_page
 from civo.pages.admin.dashboard import dashboard_page
@@ -23,8 +23,15 @@ from civo.pages.communities import community_page, directory_page
 from civo.pages.conduct import conduct_page
 from civo.pages.home import home_page
 from civo.pages.join import join_page
-from civo.pages.recovery import confirm_page, forgot_page, reset_page
+from civo.pages.profile import profile_page, public_profile_page
+from civo.pages.notifications import (
+    notification_open_page,
+    notification_settings_page,
+    notifications_page,
+    unsubscribe_page,
+)
 from civo.pages.participation import favourites_page, item_page, project_page
+from civo.pages.recovery import confirm_page, forgot_page, reset_page
 from civo.state.account import AccountState
 from civo.state.admin.analytics import AnalyticsState
 from civo.state.admin.community import CommunitySettingsState
@@ -40,8 +47,15 @@ from civo.state.favourites import FavouritesState
 from civo.state.feed import FeedState
 from civo.state.item import ItemState
 from civo.state.join import JoinState
-from civo.state.recovery import ConfirmState, ForgotState, ResetState
+from civo.state.profile import ProfileState, PublicProfileState
+from civo.state.notifications import (
+    NotificationOpenState,
+    NotificationSettingsState,
+    NotificationsState,
+    UnsubscribeState,
+)
 from civo.state.project import ProjectState
+from civo.state.recovery import ConfirmState, ForgotState, ResetState
 
 
 @dataclass(frozen=True)
@@ -73,8 +87,15 @@ ROUTES: tuple[Route, ...] = (
     Route("/i/[item_id]", item_page, N_("Contribution"), ItemState.load),
     Route("/favourites", favourites_page, N_("My favourites"), FavouritesState.load),
     Route("/map", map_page, N_("Map")),
-    Route("/notifications", notifications_page, N_("Notifications")),
+    Route("/notifications", notifications_page, N_("Notifications"), NotificationsState.load),
+    Route("/n/[notification_id]", notification_open_page, N_("Notification"),
+          NotificationOpenState.load),
+    Route("/settings/notifications", notification_settings_page,
+          N_("Notification settings"), NotificationSettingsState.load),
+    Route("/unsubscribe/[token]", unsubscribe_page, N_("Unsubscribe"), UnsubscribeState.load),
     Route("/join", join_page, N_("Join with a code"), JoinState.load),
+    Route("/profile", profile_page, N_("Your profile"), ProfileState.load),
+    Route("/u/[user_id]", public_profile_page, N_("Profile"), PublicProfileState.load),
     Route("/code-of-conduct", conduct_page, N_("Code of conduct")),
     Route("/confirm/[token]", confirm_page, N_("Confirm your email address"),
           ConfirmState.load),

@@ -53,10 +53,3 @@ def map_page() -> rx.Component:
         rx.link(t("Browse communities"), href="/communities"),
         heading=t("Map"),
     )
-
-
-def notifications_page() -> rx.Component:
-    return page_shell(
-        rx.text(t("You have no notifications yet.")),
-        heading=t("Notifications"),
-    )

@@ -28,6 +28,7 @@ from civo.models import (
     User,
 )
 from civo.models._common import utcnow
+from civo.models.accounts import PUBLIC_NAME
 from civo.models.participation import Item
 from civo.services import accounts, rich_text, uploads, validate
 from civo.services import communities as community_service
@@ -429,11 +430,11 @@ class AdminRow:
 def admins(*, session: Session, actor: policy.Actor, community_id: Any) -> list[AdminRow]:
     """Who administers this community (names only: admins see no one's email)."""
     community = get(session, actor, community_id, "community.grant_admin")
-    rows = session.exec(select(CommunityRole, User.full_name)
+    rows = session.exec(select(CommunityRole, PUBLIC_NAME)
                         .join(User, User.id == CommunityRole.user_id)
                         .where(CommunityRole.community_id == community.id,
                                CommunityRole.role == "admin")
-                        .order_by(User.full_name).limit(100)).all()
+                        .order_by(PUBLIC_NAME).limit(100)).all()
     return [AdminRow(r.id, name, r.include_descendants, r.user_id == actor.user_id)
             for r, name in rows]
 
@@ -476,7 +477,7 @@ def grant_admin(*, session: Session, actor: policy.Actor, community_id: Any, ema
         session.commit()
     except IntegrityError:  # granted twice at once: one row stays
         session.rollback()
-    return user.full_name
+    return user.display_name or user.full_name
 
 
 def covers_descendants(session: Session, actor: policy.Actor, community: Community) -> bool:
@@ -519,8 +520,8 @@ def revoke_admin(*, session: Session, actor: policy.Actor, community_id: Any,
 def moderators(*, session: Session, actor: policy.Actor) -> list[tuple[int, str]]:
     policy.require(actor, "platform.manage")
     return [(uid, name) for uid, name in session.exec(
-        select(User.id, User.full_name).where(User.is_moderator.is_(True))
-        .order_by(User.full_name).limit(100)).all()]
+        select(User.id, PUBLIC_NAME).where(User.is_moderator.is_(True))
+        .order_by(PUBLIC_NAME).limit(100)).all()]
 
 
 def set_moderator(*, session: Session, actor: policy.Actor, email: Any = "",

@@ -307,9 +307,19 @@ def update_phase(*, session: Session, actor: policy.Actor, phase_id: Any,
     fields = _phase_fields(data, module_key)
     status = validate.choice(data.get("status") or phase.status, PHASE_STATUSES,
                              field="status", message="Unknown status.")
+    opening = status == "open" and phase.status != "open"
     for key, value in {**fields, "module_key": module_key, "status": status}.items():
         setattr(phase, key, value)
     session.add(phase)
+    if opening and _project_row.published_at is not None:
+        from civo.services import notifications
+
+        entry = session.exec(select(Item.id).where(Item.module_key == "project",
+                                                   Item.project_id == _project_row.id)).first()
+        notifications.notify(session, recipients=notifications.followers(
+            _project_row.community_id), kind="phase_open", actor=actor, item_id=entry,
+            community_id=_project_row.community_id, project_id=_project_row.id,
+            params={"phase_id": phase.id})
     session.commit()
     return phase
 

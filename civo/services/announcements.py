@@ -51,6 +51,11 @@ def _post(session: Session, actor: policy.Actor, community: Community, *, kind: 
     session.add(item)
     session.flush()
     items.mark_read(session, actor.user_id, item.id)
+    from civo.services import notifications
+
+    notifications.notify(session, recipients=notifications.followers(community.id),
+                         kind="new_project" if kind == "project" else kind, actor=actor,
+                         item_id=item.id, community_id=community.id, project_id=project_id)
     return item
 
 

@@ -48,6 +48,14 @@ def post(*, session: Session, actor: policy.Actor, item_id: Any, body: str,
                       author_id=actor.user_id, is_anonymous=bool(anonymous), body=text)
     session.add(comment)
     items.bump(session, item.id, comments=+1, touch=True)
+    session.flush()
+    from civo.services import notifications
+
+    # The contribution's author and the author of the comment answered hear of it.
+    replied_to = session.get(Comment, parent_id).author_id if parent_id else None
+    notifications.notify(session, recipients=[item.author_id, replied_to], kind="reply",
+                         actor=actor, item_id=item.id, community_id=item.community_id,
+                         params={"comment_id": comment.id})
     session.commit()
     session.refresh(comment)
     return comment

@@ -18,6 +18,7 @@ from civo import policy
 from civo.db import insert_ignore
 from civo.models import Community, Phase, Project, User
 from civo.models._common import utcnow
+from civo.models.accounts import PUBLIC_NAME
 from civo.models.announcements import ANNOUNCEMENT_KINDS
 from civo.models.participation import (
     EMOJI_GLYPHS,
@@ -112,7 +113,9 @@ def authors(session: Session, rows: list[tuple[int | None, bool, int]]) -> dict[
     named = {uid for uid, anonymous, _ in rows if uid is not None and not anonymous}
     names: dict[int, str] = {}
     if named:
-        names = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(named))).all())
+        # The public name people chose (the private full name only for older accounts).
+        names = dict(session.exec(select(User.id, PUBLIC_NAME).where(
+            User.id.in_(named))).all())
     result: dict[tuple, Author] = {}
     for key in rows:
         uid, anonymous, project_id = key
@@ -162,6 +165,11 @@ def create(
     session.add(item)
     session.flush()
     mark_read(session, actor.user_id, item.id)  # the author has read what they wrote
+    from civo.services import notifications
+
+    notifications.notify(session, recipients=notifications.community_admins(
+        session, item.community_id), kind="new_contribution", actor=actor, item_id=item.id,
+        community_id=item.community_id)
     session.commit()
     return item
 
@@ -266,6 +274,12 @@ def open_item(*, session: Session, actor: policy.Actor, item_id: Any) -> bool:
                 and item.author_id != actor.user_id
                 and item.deleted_at is None and item.module_key not in ANNOUNCEMENT_KINDS):
             receipt = record_impact(session, item, ImpactKind.READ)
+            if receipt:
+                from civo.services import notifications
+
+                notifications.notify(session, recipients=[item.author_id], kind="read",
+                                     actor=actor, item_id=item.id,
+                                     community_id=item.community_id)
             # The admin inbox: no longer "unread by us" (first opening only).
             session.execute(sa.update(Item).where(Item.id == item.id,
                                                   Item.admin_read_at.is_(None))

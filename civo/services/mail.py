@@ -46,6 +46,16 @@ def public_url(path: str = "") -> str:
     return base.rstrip("/") + path
 
 
+def api_url(path: str = "") -> str:
+    """An absolute link to the backend (API routes: the one-click unsubscribe)."""
+    base = os.environ.get("CIVO_API_URL", "")
+    if not base:
+        from reflex_base.config import get_config
+
+        base = get_config().api_url or public_url()
+    return base.rstrip("/") + path
+
+
 def sender() -> str:
     return os.environ.get("CIVO_MAIL_FROM", "Civo <no-reply@civo.localhost>")
 

@@ -30,6 +30,7 @@ from civo import policy
 from civo.i18n import N_
 from civo.models import User
 from civo.models._common import utcnow
+from civo.models.accounts import PUBLIC_NAME
 from civo.models.moderation import (
     CaseState,
     Flag,
@@ -155,6 +156,8 @@ def flag(*, session: Session, actor: policy.Actor, target_kind: Any, target_id: 
     session.execute(sa.update(ModerationCase).where(ModerationCase.id == case.id).values(
         flag_count=ModerationCase.flag_count + 1, weight=ModerationCase.weight + weight))
     session.refresh(case)
+    if case.flag_count == 1:
+        _tell_moderators(session, case, "new_flag", actor)
     hide = (case.state == CaseState.OPEN and not case.hidden
             and (established or case.flag_count >= AUTO_HIDE_FLAGS))
     if hide:
@@ -198,9 +201,38 @@ def _hide(session: Session, case: ModerationCase, now: datetime) -> None:
     session.add(ModerationLog(actor_id=None, action="auto_hide", case_id=case.id,
                               subject_id=case.author_id, reason=_reasons_text(session, case),
                               created_at=now))
-    if case.author_id is not None:
-        session.add(ModerationNotice(user_id=case.author_id, case_id=case.id, kind="hidden",
-                                     reason=_reasons_text(session, case), created_at=now))
+    _notice(session, case, "hidden", _reasons_text(session, case), now)
+
+
+def _notice(session: Session, case: ModerationCase, kind: str, reason: str,
+            now: datetime) -> None:
+    """Tell the author (their account page keeps it; the bell and email carry it)."""
+    from civo.services import notifications
+
+    if case.author_id is None:
+        return
+    session.add(ModerationNotice(user_id=case.author_id, case_id=case.id, kind=kind,
+                                 reason=reason, created_at=now))
+    notifications.notify(session, recipients=[case.author_id], kind=kind,
+                         item_id=_item_of(session, case), community_id=case.community_id)
+
+
+def _item_of(session: Session, case: ModerationCase) -> int | None:
+    if case.target_kind == "item":
+        return case.target_id
+    comment = session.get(Comment, case.target_id)
+    return comment.item_id if comment else None
+
+
+def _tell_moderators(session: Session, case: ModerationCase, kind: str,
+                     actor: policy.Actor) -> None:
+    """A new report or an appeal: the moderators and the community's admins hear of it."""
+    from civo.services import notifications
+
+    recipients = sa.union(notifications.community_admins(session, case.community_id),
+                          notifications.moderators())
+    notifications.notify(session, recipients=recipients, kind=kind, actor=actor,
+                         item_id=_item_of(session, case), community_id=case.community_id)
 
 
 def _reasons(session: Session, case: ModerationCase) -> Counter:
@@ -288,6 +320,7 @@ def appeal(*, session: Session, actor: policy.Actor, target_kind: Any, target_id
         ModerationCase.target_id == target.row.id)).one()
     session.add(ModerationLog(actor_id=actor.user_id, action="appeal", case_id=case.id,
                               subject_id=actor.user_id, reason=message))
+    _tell_moderators(session, case, "appeal", actor)
     session.commit()
 
 
@@ -435,10 +468,7 @@ def decide(*, session: Session, actor: policy.Actor, case_id: Any, action: Any,
                     .values(outcome="rejected" if action == "restore" else "upheld"))
     session.add(ModerationLog(actor_id=actor.user_id, action=action, case_id=case.id,
                               subject_id=case.author_id, reason=text, created_at=now))
-    if case.author_id is not None:
-        session.add(ModerationNotice(user_id=case.author_id, case_id=case.id,
-                                     kind="restored" if action == "restore" else "removed",
-                                     reason=text, created_at=now))
+    _notice(session, case, "restored" if action == "restore" else "removed", text, now)
     if action == "remove" and case.author_id is not None:
         session.flush()
         _maybe_propose_suspension(session, case.author_id, now)
@@ -452,8 +482,7 @@ def warn(*, session: Session, actor: policy.Actor, case_id: Any, reason: Any) ->
     if case.author_id is None:
         raise ValidationError("The author deleted their account: there is nobody to warn.")
     now = utcnow()
-    session.add(ModerationNotice(user_id=case.author_id, case_id=case.id, kind="warned",
-                                 reason=text, created_at=now))
+    _notice(session, case, "warned", text, now)
     session.add(ModerationLog(actor_id=actor.user_id, action="warn", case_id=case.id,
                               subject_id=case.author_id, reason=text, created_at=now))
     session.commit()
@@ -505,7 +534,7 @@ class ProposalRow:
 
 def proposals(*, session: Session, actor: policy.Actor) -> list[ProposalRow]:
     policy.require(actor, "moderation.suspend")
-    rows = session.exec(select(SuspensionProposal, User.full_name)
+    rows = session.exec(select(SuspensionProposal, PUBLIC_NAME)
                         .join(User, User.id == SuspensionProposal.user_id)
                         .where(SuspensionProposal.outcome == "")
                         .order_by(SuspensionProposal.created_at).limit(50)).all()
@@ -558,7 +587,11 @@ def audit_log(*, session: Session, actor: policy.Actor,
     """Every moderation decision, newest first (platform admins)."""
     policy.require(actor, "moderation.audit")
     moderator, subject = sa.orm.aliased(User), sa.orm.aliased(User)
-    stmt = (select(ModerationLog, moderator.full_name, subject.full_name)
+    stmt = (select(ModerationLog,
+                   sa.func.coalesce(sa.func.nullif(moderator.display_name, ""),
+                                    moderator.full_name),
+                   sa.func.coalesce(sa.func.nullif(subject.display_name, ""),
+                                    subject.full_name))
             .outerjoin(moderator, moderator.id == ModerationLog.actor_id)
             .outerjoin(subject, subject.id == ModerationLog.subject_id))
     if cursor is not None:

@@ -77,6 +77,7 @@ def react(*, session: Session, actor: policy.Actor, target_kind: Any, target_id:
                     "emoji": emoji, "created_at": utcnow()}):
                 raise Conflict  # another tab reacted first: start again from its row
             _bump(session, target_kind, target_id, emoji, +1)
+            _tell_author(session, actor, target_kind, target_id)
         else:
             row_id, old = current
             if old == emoji:
@@ -105,3 +106,18 @@ def mine(session: Session, user_id: int | None, kind: str, ids: list[int]) -> di
     return dict(session.exec(select(Reaction.target_id, Reaction.emoji).where(
         Reaction.target_kind == kind, Reaction.target_id.in_(ids),
         Reaction.user_id == user_id)).all())
+
+
+def _tell_author(session: Session, actor: policy.Actor, kind: str, target_id: int) -> None:
+    """A new reaction: its author hears of it (once per contribution until they read it)."""
+    from civo.models.participation import Item
+    from civo.services import notifications
+
+    if kind == "item":
+        item = session.get(Item, target_id)
+        notifications.reaction_once(session, recipient=item.author_id, actor=actor,
+                                    item_id=item.id)
+    else:
+        comment = session.get(Comment, target_id)
+        notifications.reaction_once(session, recipient=comment.author_id, actor=actor,
+                                    item_id=comment.item_id, comment_id=comment.id)

@@ -13,7 +13,7 @@ from civo.db import run_service
 from civo.policy import ANONYMOUS, Actor
 from civo.services import accounts, sessions
 from civo.services.errors import CivoError
-from civo.state.live import FeedLive, SpaceLive, space_token
+from civo.state.live import FeedLive, SpaceLive, UserLive, space_token, user_token
 
 SESSION_MAX_AGE = int(sessions.SESSION_LIFETIME.total_seconds())
 # Fire-and-forget tasks (immediate email delivery) kept referenced until they finish.
@@ -32,6 +32,8 @@ class AppState(rx.State):
     session_notice: str = ""
     # Unread items in followed communities (navigation badge; capped at 100 in SQL).
     unread_count: int = 0
+    # Unread notifications (the bell; capped at 100 in SQL), live.
+    notification_count: int = 0
     # Shows the "Dashboard" entry (the dashboard's pages refuse on the server anyway).
     has_role: bool = False
     # False: the banner asks to confirm the address (taking part waits for it).
@@ -94,10 +96,12 @@ class AppState(rx.State):
             (await self.get_state(FeedLive)).rev += 1
 
     async def _refresh_unread(self, actor: Actor) -> None:
-        from civo.services import feed
+        from civo.services import feed, notifications
 
         self.unread_count = (await run_service(feed.unread_count, actor=actor)
                              if actor.signed_in else 0)
+        self.notification_count = (await run_service(notifications.unread_count, actor=actor)
+                                   if actor.signed_in else 0)
 
     async def _identify(self) -> accounts.Identity:
         if not self.session_token:
@@ -112,7 +116,7 @@ class AppState(rx.State):
         """This tab is no longer signed in (logout, revoked or invalid session)."""
         self.session_token = ""
         self.signed_in, self.user_name = False, ""
-        self.unread_count, self.has_role = 0, False
+        self.unread_count, self.has_role, self.notification_count = 0, False, 0
         self.email_confirmed, self.confirm_notice = True, ""
 
     def _resolve_lang(self) -> str:
@@ -146,6 +150,8 @@ class AppState(rx.State):
         actor = await self._refresh_identity()
         await self._refresh_unread(actor)
         await self._link_live(await self.get_state(FeedLive), "feed")
+        if actor.signed_in:  # one's own channel only: the bell moves when one is notified
+            await self._link_live(await self.get_state(UserLive), user_token(actor.user_id))
         # <html lang> follows the locale; the data attribute tells tests the page is live.
         yield rx.call_script(
             f"document.documentElement.lang = {json.dumps(self.lang)};"
@@ -154,7 +160,7 @@ class AppState(rx.State):
 
     @rx.event
     async def refresh_unread(self):
-        """Recount the navigation badge (the feed channel moved)."""
+        """Recount the navigation badges (the feed channel, or one's own, moved)."""
         await self._refresh_unread(await self._actor())
 
     @staticmethod

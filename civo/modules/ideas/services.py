@@ -120,8 +120,14 @@ def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: A
     if not insert_ignore(session, IdeaStatus, {"item_id": item.id, **values}):
         session.execute(sa.update(IdeaStatus).where(IdeaStatus.item_id == item.id)
                         .values(**values))
-    if status in (IdeaState.ACCEPTED, IdeaState.IMPLEMENTED):
-        items.record_impact(session, item, ImpactKind.SHAPED)
+    from civo.services import notifications
+
+    notifications.notify(session, recipients=[item.author_id], kind="status", actor=actor,
+                         item_id=item.id, community_id=item.community_id)
+    if status in (IdeaState.ACCEPTED, IdeaState.IMPLEMENTED) and \
+            items.record_impact(session, item, ImpactKind.SHAPED):
+        notifications.notify(session, recipients=[item.author_id], kind="shaped",
+                             actor=actor, item_id=item.id, community_id=item.community_id)
     items.bump(session, item.id, touch=True)
     session.commit()
     return item.community_id

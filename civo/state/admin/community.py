@@ -179,8 +179,10 @@ class CommunitySettingsState(PlacePicker, CommunityScoped):
                             archived=archived) is FAILED:
             return
         await self._refresh_form()
-        self._done("Archived: only its admins see it now." if archived else
-                   "Restored: the community is public again.")
+        if archived:
+            self._done("Archived: only its admins see it now.")
+        else:
+            self._done("Restored: the community is public again.")
 
     @rx.event
     async def delete(self):

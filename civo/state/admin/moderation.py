@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from civo import policy
+from civo.i18n import N_
 from civo.services import moderation
 from civo.state.admin.base import FAILED, AdminState, form_id
 from civo.state.base import MAX_ITEMS
@@ -15,6 +16,11 @@ from civo.state.base import MAX_ITEMS
 
 def _may_suspend(*, session, actor) -> bool:
     return policy.can(actor, "moderation.suspend")
+
+
+ACT_NOTES = {"restore": N_("Restored: visible again."),
+             "remove": N_("Removed; the author was told why."),
+             "warn": N_("The author was warned.")}
 
 
 class ModerationState(AdminState):
@@ -86,8 +92,7 @@ class ModerationState(AdminState):
                                     reason=reason)
         if done is FAILED:
             return
-        self._done({"restore": "Restored: visible again.", "remove": "Removed; the author "
-                    "was told why.", "warn": "The author was warned."}.get(action, "Saved."))
+        self._done(ACT_NOTES.get(action, "Saved."))
         community_id = next((c["community_id"] for c in self.cases if c["id"] == case_id), 0)
         await self._fetch(append=False)
         if community_id and action != "warn":
@@ -104,7 +109,10 @@ class ModerationState(AdminState):
         if await self._call(moderation.decide_proposal, proposal_id=proposal_id,
                             suspend=suspend, reason=form.get("reason", "")) is FAILED:
             return
-        self._done("The account is suspended." if suspend else "Proposal dismissed.")
+        if suspend:
+            self._done("The account is suspended.")
+        else:
+            self._done("Proposal dismissed.")
         await self._load_proposals()
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from civo.i18n import N_
 from civo.services import announcements, images, items, uploads
 from civo.state.admin.base import FAILED
 from civo.state.admin.community import CommunityScoped
@@ -61,7 +62,7 @@ class CommunityNewsState(CommunityScoped):
         if made is FAILED:
             return
         self._image, self.image_attached = "", False
-        await self._published("Update published.")
+        await self._published(N_("Update published."))
 
     @rx.event
     async def post_event(self, form: dict[str, Any]):
@@ -72,7 +73,7 @@ class CommunityNewsState(CommunityScoped):
             location=form.get("location", ""), online_url=form.get("online_url", ""))
         if made is FAILED:
             return
-        await self._published("Event published.")
+        await self._published(N_("Event published."))
 
     @rx.event
     async def attach_image(self, files: list[rx.UploadFile]):
