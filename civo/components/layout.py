@@ -167,6 +167,32 @@ def header() -> rx.Component:
     )
 
 
+COOKIES = (
+    ("civo_session", N_("keeps you signed in"), N_("1 day")),
+    ("locale", N_("remembers your language"), N_("6 months")),
+    ("civo_follow_quiet", N_("remembers “Not now” when a community asks you to follow it"),
+     N_("3 days")),
+    ("civo_consent", N_("remembers that you read this notice"), N_("6 months")),
+    ("civo_idea_order", N_("(browser storage) keeps the order of an idea box the same for "
+                           "you"), N_("until you clear it")),
+)
+
+
+def cookie_notice() -> rx.Component:
+    """Only functional cookies: the notice informs (nothing is tracked, nothing to refuse)."""
+    return rx.cond(AppState.cookie_notice_seen == "", rx.el.section(
+        rx.vstack(
+            rx.text(t("Civo uses only functional cookies, no trackers, and loads nothing from "
+                      "other sites:"), weight="bold", size="2"),
+            rx.el.ul(*[rx.el.li(rx.text(rx.code(name), " — ", t(purpose), " (", t(lasts), ")",
+                                        size="2"))
+                       for name, purpose, lasts in COOKIES], class_name="plain-list"),
+            rx.button(t("OK"), on_click=AppState.acknowledge_cookies, size="2",
+                      id="cookie-ok", width="fit-content"),
+            spacing="2", max_width="72rem", margin_x="auto", padding="1em"),
+        aria_label=t("Cookies"), class_name="cookie-notice", id="cookie-notice"))
+
+
 def footer() -> rx.Component:
     return rx.el.footer(
         rx.hstack(
@@ -235,4 +261,5 @@ def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
             max_width="72rem", margin_x="auto", padding="1em", width="100%",
         ),
         footer(),
+        cookie_notice(),
     )

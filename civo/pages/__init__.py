@@ -23,6 +23,7 @@ from civo.pages.communities import community_page, directory_page
 from civo.pages.conduct import conduct_page
 from civo.pages.home import home_page
 from civo.pages.join import join_page
+from civo.pages.privacy import privacy_page
 from civo.pages.profile import profile_page, public_profile_page
 from civo.pages.notifications import (
     notification_open_page,
@@ -47,6 +48,7 @@ from civo.state.favourites import FavouritesState
 from civo.state.feed import FeedState
 from civo.state.item import ItemState
 from civo.state.join import JoinState
+from civo.state.privacy import PrivacyState
 from civo.state.profile import ProfileState, PublicProfileState
 from civo.state.notifications import (
     NotificationOpenState,
@@ -95,6 +97,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/unsubscribe/[token]", unsubscribe_page, N_("Unsubscribe"), UnsubscribeState.load),
     Route("/join", join_page, N_("Join with a code"), JoinState.load),
     Route("/profile", profile_page, N_("Your profile"), ProfileState.load),
+    Route("/settings/privacy", privacy_page, N_("Your data"), PrivacyState.load),
     Route("/u/[user_id]", public_profile_page, N_("Profile"), PublicProfileState.load),
     Route("/code-of-conduct", conduct_page, N_("Code of conduct")),
     Route("/confirm/[token]", confirm_page, N_("Confirm your email address"),

@@ -23,6 +23,13 @@ def account_page() -> rx.Component:
             rx.el.dt(t("Home place")), rx.el.dd(AccountState.home_place),
             class_name="details",
         ),
+        rx.el.nav(rx.hstack(
+            rx.link(t("Your profile"), href="/profile", id="link-profile"),
+            rx.link(t("Notification settings"), href="/settings/notifications",
+                    id="link-notification-settings"),
+            rx.link(t("Your data: download or delete"), href="/settings/privacy",
+                    id="link-privacy"),
+            spacing="4", wrap="wrap"), aria_label=t("Settings")),
         rx.heading(t("Language"), as_="h2", size="5"),
         rx.text(t("Choose the language of Civo. We remember it in a cookie for six months.")),
         language_picker("account-language"),

@@ -18,7 +18,10 @@ log = logging.getLogger("civo.housekeeping")
 
 def run_once(*, session: Session) -> dict[str, int]:
     """One round of chores; returns what each did (for logs and tests)."""
-    return {"uploads_purged": uploads.purge_unattached(session=session)}
+    from civo.services import privacy
+
+    return {"uploads_purged": uploads.purge_unattached(session=session),
+            "exports_purged": privacy.purge_exports(session=session)}
 
 
 async def loop() -> None:

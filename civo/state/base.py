@@ -46,6 +46,10 @@ class AppState(rx.State):
     session_token: str = rx.Cookie(
         "", name="civo_session", max_age=SESSION_MAX_AGE, same_site="strict", path="/"
     )
+    # That the visitor saw the cookie notice (functional, 6 months).
+    cookie_notice_seen: str = rx.Cookie(
+        "", name="civo_consent", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
+    )
 
     # ---- helpers for subclasses (not callable from the browser) ---------------------
 
@@ -184,6 +188,11 @@ class AppState(rx.State):
             return
         self.confirm_notice = self._t("We sent you a new link. It works for 48 hours.")
         self._deliver_soon()
+
+    @rx.event
+    def acknowledge_cookies(self):
+        """The cookie notice was read: do not show it again (for 6 months)."""
+        self.cookie_notice_seen = "1"
 
     @rx.event
     def dismiss_session_notice(self):

@@ -79,11 +79,22 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+def new_context(browser: Browser, *, notice_seen: bool = True, **options):
+    """A fresh browser profile; by default the cookie notice was already acknowledged (a
+    sticky notice would sit over the buttons the tests click). Cookies ignore ports."""
+    context = browser.new_context(**options)
+    if notice_seen:
+        context.add_cookies([{"name": "civo_consent", "value": "1", "domain": host,
+                              "path": "/"} for host in ("localhost", "127.0.0.1")])
+    return context
+
+
 @pytest.fixture()
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    """A fresh browser profile (no cookies) per test, phone-sized by default, English."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB",
-                                  extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"})
+    """A fresh browser profile (no other cookie) per test, phone-sized by default, English."""
+    context = new_context(browser, viewport={"width": 390, "height": 844},
+                          locale="en-GB",
+                          extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"})
     pg = context.new_page()
     yield pg
     context.close()

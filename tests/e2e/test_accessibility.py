@@ -15,7 +15,7 @@ PUBLIC_PAGES = ["/join", "/code-of-conduct", "/forgot", "/reset/abc", "/confirm/
                 "/unsubscribe/abc", "/u/1", "/u/999999",
                 "/", "/communities", "/c/lyon", "/c/no-such-community", "/register", "/login",
                 "/map", "/notifications", "/p/1", "/p/2", "/i/1", "/i/3", "/i/999999"]
-PRIVATE_PAGES = ["/profile", "/notifications", "/settings/notifications", "/n/999999", "/", "/welcome", "/following", "/account", "/c/paris", "/p/3", "/i/2",
+PRIVATE_PAGES = ["/profile", "/settings/privacy", "/notifications", "/settings/notifications", "/n/999999", "/", "/welcome", "/following", "/account", "/c/paris", "/p/3", "/i/2",
                  "/favourites"]
 
 
@@ -96,6 +96,25 @@ def test_dashboard_pages_have_no_serious_violations(page: Page, base_url: str, m
         ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
         assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
     assert problems == {}, json.dumps(problems, indent=1)
+
+
+def test_the_cookie_notice_is_accessible_and_goes_away(browser, base_url: str):
+    from tests.e2e.conftest import new_context
+
+    context = new_context(browser, notice_seen=False, locale="en-GB")
+    page = context.new_page()
+    try:
+        goto(page, base_url, "/")
+        notice = page.locator("#cookie-notice")
+        expect(notice).to_contain_text("civo_session")
+        expect(notice).to_contain_text("no trackers")
+        assert serious_violations(page) == []
+        page.locator("#cookie-ok").click()
+        expect(notice).to_have_count(0)
+        goto(page, base_url, "/communities")
+        expect(page.locator("#cookie-notice")).to_have_count(0)
+    finally:
+        context.close()
 
 
 def test_the_report_dialog_is_accessible(page: Page, base_url: str):

@@ -87,7 +87,9 @@ def test_duplicate_email_shows_its_message_and_keeps_the_form(page: Page, base_u
 
 
 def test_visitor_language_follows_accept_language(browser, base_url: str):
-    context = browser.new_context(locale="fr-FR",
+    from tests.e2e.conftest import new_context
+
+    context = new_context(browser, locale="fr-FR",
                                   extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"})
     page = context.new_page()
     goto(page, base_url, "/communities")

@@ -61,7 +61,9 @@ def _png() -> bytes:
 
 
 def _context_page(browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
+    from tests.e2e.conftest import new_context
+
+    context = new_context(browser, viewport={"width": 1100, "height": 900}, locale="en-GB")
     return context.new_page()
 
 

@@ -137,6 +137,6 @@ def test_housekeeping_purges_only_old_unused_uploads(session, _uploads):
     session.execute(sa.update(StoredFile).where(StoredFile.name.in_([used, stale]))
                     .values(created_at=utcnow() - timedelta(days=2)))
     session.commit()
-    assert housekeeping.run_once(session=session) == {"uploads_purged": 1}
+    assert housekeeping.run_once(session=session)["uploads_purged"] == 1
     assert (_uploads / used).is_file() and (_uploads / fresh).is_file()
     assert not (_uploads / stale).exists()

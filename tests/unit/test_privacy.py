@@ -1,0 +1,162 @@
+"""Deleting an account and downloading one's data."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import SQLModel, select
+
+from civo.models import (
+    Community,
+    DataExport,
+    Item,
+    User,
+    UserSession,
+)
+from civo.models._common import utcnow
+from civo.modules.ideas import services as ideas
+from civo.services import (
+    accounts,
+    comments,
+    items,
+    moderation,
+    notifications,
+    privacy,
+    profiles,
+    reactions,
+    sessions,
+    tokens,
+)
+from civo.services.errors import PermissionDenied, ValidationError
+from tests.unit.conftest import actor, community, make_user
+from tests.unit.test_participation import phase_of
+
+NAME, EMAIL, PASSWORD = "Agnès Quiparti", "agnes@example.org", "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _exports(tmp_path, monkeypatch):
+    monkeypatch.setenv("CIVO_EXPORT_DIR", str(tmp_path / "exports"))
+    return tmp_path / "exports"
+
+
+@pytest.fixture()
+def agnes(session):
+    uid = make_user(session, email=EMAIL, home="Lyon", name=NAME)
+    who = actor(session, uid)
+    profiles.save(session=session, actor=who, home_place_id=None, data={
+        "display_name": "Agnès Q", "bio": "I live rue Agnès-Quiparti", "interests": "trees",
+        "birth_year": "1980", "gender": "woman"})
+    other = actor(session, make_user(session, email="other@example.org", home="Lyon"))
+    phase = phase_of(session, "School extracurricular timings").id
+    idea = ideas.propose(session=session, actor=who, phase_id=phase, title="Plant trees",
+                         body="Along the school street.")
+    hers = ideas.propose(session=session, actor=other, phase_id=phase, title="Benches",
+                         body="For parents.")
+    ideas.set_support(session=session, actor=who, item_id=hers.id, on=True)
+    reactions.react(session=session, actor=who, target_kind="item", target_id=hers.id,
+                    emoji="love")
+    comments.post(session=session, actor=who, item_id=hers.id, body="Good idea!")
+    comments.post(session=session, actor=other, item_id=idea.id, body="Yes")  # notifies her
+    moderation.flag(session=session, actor=who, target_kind="item", target_id=hers.id,
+                    reason="off_topic")
+    sessions.start(session=session, user_id=uid)
+    return {"id": uid, "actor": who, "other": other, "idea": idea.id, "hers": hers.id}
+
+
+def _everywhere(session, needle: str) -> list[str]:
+    """Every table and column in which ``needle`` still appears."""
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for row in session.execute(sa.select(table)).all():
+            for column, value in zip(table.columns.keys(), row, strict=True):
+                if value is not None and needle.lower() in str(value).lower():
+                    found.append(f"{table.name}.{column}")
+    return sorted(set(found))
+
+
+def test_deleting_an_account_erases_the_person_and_keeps_the_counts(session, agnes):
+    lyon = community(session, "Lyon")
+    followers_before = lyon.follower_count
+    hers_before = session.get(Item, agnes["hers"])
+    counts_before = (hers_before.support_count, hers_before.reaction_count,
+                     hers_before.comment_count)
+    assert _everywhere(session, EMAIL) and _everywhere(session, "Agnès")
+    with pytest.raises(ValidationError, match="not your password"):
+        privacy.delete_account(session=session, actor=agnes["actor"], password="wrong")
+    assert session.get(User, agnes["id"]) is not None  # nothing was deleted
+
+    privacy.delete_account(session=session, actor=agnes["actor"], password=PASSWORD)
+    session.expire_all()
+    # Nothing anywhere holds her name, her email or her address line.
+    assert _everywhere(session, EMAIL) == []
+    assert _everywhere(session, "Agnès") == []
+    assert _everywhere(session, "Quiparti") == []
+    # What she wrote stays, signed "Deleted participant"; counts are unchanged.
+    seen = items.view(session=session, actor=agnes["other"], item_id=agnes["idea"])
+    assert (seen.author_kind, seen.title) == ("deleted", "Plant trees")
+    hers = session.get(Item, agnes["hers"])
+    assert (hers.support_count, hers.reaction_count, hers.comment_count) == counts_before
+    thread = comments.page(session=session, actor=agnes["other"], item_id=agnes["hers"])
+    assert [c.author_kind for c in thread.comments] == ["deleted"]
+    assert session.get(Community, lyon.id).follower_count == followers_before - 1
+    # She cannot sign in; her sessions are gone; the address can register again.
+    with pytest.raises(ValidationError):
+        accounts.authenticate(session=session, email=EMAIL, password=PASSWORD)
+    assert session.exec(select(UserSession)).all() == [] or all(
+        s.user_id != agnes["id"] for s in session.exec(select(UserSession)))
+    again = make_user(session, email=EMAIL, home="Lyon", name="Agnès Again")
+    assert again != agnes["id"]
+
+
+def test_accounts_without_a_password_need_a_fresh_sign_in(session, agnes):
+    session.execute(sa.update(User).where(User.id == agnes["id"]).values(password_hash=""))
+    session.execute(sa.update(UserSession).values(created_at=utcnow() - timedelta(hours=1)))
+    session.commit()
+    with pytest.raises(PermissionDenied, match="Sign in again"):
+        privacy.delete_account(session=session, actor=agnes["actor"])
+    sessions.start(session=session, user_id=agnes["id"])
+    privacy.delete_account(session=session, actor=agnes["actor"])
+    assert session.get(User, agnes["id"]) is None
+
+
+def test_the_archive_holds_everything_personal_and_expires(session, agnes, _exports):
+    made = privacy.export(session=session, actor=agnes["actor"])
+    path = privacy.archive_path(session=session, token=made.token)
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+        data = json.loads(archive.read("civo-data.json"))
+    assert data["account"]["email"] == EMAIL and "password_hash" not in data["account"]
+    assert data["account"]["bio"] == "I live rue Agnès-Quiparti"
+    assert [c["title"] for c in data["contributions"]] == ["Plant trees"]
+    assert [c["body"] for c in data["comments"]] == ["Good idea!"]
+    assert [r["emoji"] for r in data["reactions"]] == ["love"]
+    assert len(data["supports"]) == 1 and data["reports_you_made"][0]["reason"] == "off_topic"
+    assert {f["name"] for f in data["follows"]} >= {"Lyon", "France"}
+    assert any(n["kind"] == "reply" for n in data["notifications"])
+    assert "token_hash" not in json.dumps(data)
+    # Someone else's token is refused; after 7 days the link and the file are gone.
+    with pytest.raises(tokens.InvalidLink):
+        privacy.archive_path(session=session, token=made.token + "x")
+    session.execute(sa.update(DataExport).values(expires_at=utcnow() - timedelta(seconds=1)))
+    session.commit()
+    with pytest.raises(tokens.InvalidLink, match="expired"):
+        privacy.archive_path(session=session, token=made.token)
+    assert privacy.purge_exports(session=session) == 1 and not path.exists()
+
+
+def test_archives_are_limited_and_deleted_with_the_account(session, agnes, _exports):
+    for _ in range(privacy.EXPORTS_PER_DAY):
+        privacy.export(session=session, actor=agnes["actor"])
+    from civo.services.errors import Throttled
+
+    with pytest.raises(Throttled):
+        privacy.export(session=session, actor=agnes["actor"])
+    assert len(list(_exports.glob("*.zip"))) == privacy.EXPORTS_PER_DAY
+    privacy.delete_account(session=session, actor=agnes["actor"], password=PASSWORD)
+    assert list(_exports.glob("*.zip")) == []
+    assert notifications  # (imported for the fixture's reply notification)
