@@ -3,17 +3,26 @@ the open-data API under ``/api/v1`` and the one-click unsubscribe that emails po
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI, HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from fastapi.responses import FileResponse
 
 from civo.db import run_service
 from civo.services import notifications, privacy
 from civo.services.errors import CivoError
+from civo.services.secrets import secret_key
 
 api = FastAPI(title="Civo open data", version="1.0",
               description="Public, non-personal content of Civo: communities, projects, "
                           "participation modules, contributions (pseudonymous authors) and "
                           "their counts. Private communities are never included.")
+# authlib keeps an OpenID Connect sign-in's state, nonce and PKCE verifier here: a signed
+# cookie that lives for the ten minutes of a sign-in.
+api.add_middleware(SessionMiddleware, secret_key=secret_key().decode(),
+                   session_cookie="civo_sso", max_age=600, same_site="lax",
+                   https_only=os.environ.get("CIVO_SECURE_COOKIES", "") == "1")
 
 
 @api.post("/api/unsubscribe/{token}", include_in_schema=False)
@@ -35,3 +44,8 @@ async def download_archive(token: str) -> FileResponse:
         raise HTTPException(status_code=410, detail=error.message) from None
     return FileResponse(path, media_type="application/zip", filename="civo-my-data.zip",
                         headers={"Cache-Control": "no-store"})
+
+
+from civo.api import auth  # noqa: E402  (its routes)
+
+api.include_router(auth.router)

@@ -42,7 +42,7 @@ from civo.state.admin.moderation import AuditState, ModerationState
 from civo.state.admin.news import CommunityNewsState
 from civo.state.admin.people import CommunityPeopleState
 from civo.state.admin.projects import CommunityProjectsState, ProjectAdminState
-from civo.state.auth import FollowListState
+from civo.state.auth import FollowListState, LoginState
 from civo.state.communities import CommunityState, DirectoryState
 from civo.state.favourites import FavouritesState
 from civo.state.feed import FeedState
@@ -79,7 +79,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/communities", directory_page, N_("Communities"), DirectoryState.load),
     Route("/c/[slug]", community_page, N_("Community"), CommunityState.load),
     Route("/register", register_page, N_("Create an account")),
-    Route("/login", login_page, N_("Sign in")),
+    Route("/login", login_page, N_("Sign in"), LoginState.load),
     Route("/welcome", welcome_page, N_("Welcome"), FollowListState.load_welcome),
     Route("/following", following_page, N_("Communities you follow"),
           FollowListState.load_following),

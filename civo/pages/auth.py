@@ -64,6 +64,13 @@ def login_page() -> rx.Component:
                           loading=LoginState.submitting),
                 rx.link(t("Forgot your password?"), href="/forgot", size="2",
                         underline="always", id="forgot-link"),
+                rx.cond(LoginState.providers.length() > 0, rx.vstack(
+                    rx.text(t("Or"), size="2"),
+                    rx.foreach(LoginState.providers, lambda p: rx.button(
+                        rx.el.a(t("Sign in with") + " " + p["label"].to(str),
+                                href=p["href"].to(str), id="sso-" + p["name"].to(str)),
+                        as_child=True, variant="soft", high_contrast=True, size="3")),
+                    spacing="2", align="start")),
                 rx.text(t("New to Civo?"), " ", rx.link(t("Create an account"), href="/register",
                                                         underline="always"),
                         size="2"),

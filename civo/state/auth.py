@@ -53,11 +53,27 @@ class RegisterState(PlacePicker, AppState):
 
 
 class LoginState(AppState):
-    """The sign-in form."""
+    """The sign-in form, and "Sign in with …" for each configured identity provider."""
 
     email: str = ""
     error: str = ""
     submitting: bool = False
+    providers: list[dict[str, str]] = []
+
+    @rx.event
+    def load(self):
+        from civo.services import mail, sso
+
+        self.providers = [{"name": p.name, "label": p.label,
+                           "href": mail.api_url(f"/api/auth/{p.name}/start")}
+                          for p in sso.providers()]
+        outcome = str(self.router.url.query_parameters.get("sso", ""))
+        self.error = {
+            "failed": self._t("Signing in with that service did not work. Please try again."),
+            "refused": self._t("Signing in with that service was refused: an account may "
+                               "already use its email address. Sign in with your password."),
+            "unknown": self._t("This sign-in service is not available."),
+        }.get(outcome, "")
 
     @rx.event
     async def sign_in(self, form: dict[str, Any]):

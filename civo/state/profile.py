@@ -39,6 +39,9 @@ class ProfileState(PlacePicker, ParticipationViews):
             self.form = {}
             return rx.redirect("/login")
         await self._refresh(actor)
+        if self.router.url.query_parameters.get("welcome") and not self.place_id:
+            self.notice = self._t("Welcome! Choose your home place: you will follow the "
+                                  "communities that decide for it.")
 
     async def _refresh(self, actor) -> None:
         found = await run_service(profiles.own, actor=actor)

@@ -49,7 +49,22 @@ def smtp():
 
 
 @pytest.fixture(scope="session")
-def harness(smtp):
+def oidc():
+    """A real OpenID Connect provider (oidc-provider-mock) the app is configured with."""
+    import json
+
+    import oidc_provider_mock
+
+    with oidc_provider_mock.run_server_in_thread() as server:
+        issuer = f"http://localhost:{server.server_port}"
+        os.environ["CIVO_OIDC_PROVIDERS"] = json.dumps([{
+            "name": "mock", "label": "Mock ID", "issuer": issuer, "client_id": "civo",
+            "client_secret": "civo-secret"}])
+        yield issuer
+
+
+@pytest.fixture(scope="session")
+def harness(smtp, oidc):
     from reflex.testing import AppHarnessProd
 
     _prepare_database()
