@@ -10,7 +10,7 @@ from civo.services import housekeeping
 from civo.state.base import AppState
 
 app = rx.App(
-    # The open-data API (/api/v1, OpenAPI at /docs) and the one-click unsubscribe.
+    # The open-data API (/api/v1, its docs page at /docs) and the one-click unsubscribe.
     api_transformer=api,
     stylesheets=["/styles.css"],
     # Accessible names for upload zones' file inputs (see assets/civo.js).

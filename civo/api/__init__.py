@@ -4,20 +4,60 @@ the open-data API under ``/api/v1`` and the one-click unsubscribe that emails po
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from fastapi import FastAPI, HTTPException
+from fastapi import HTTPException
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 
 from civo.db import run_service
 from civo.services import notifications, privacy
 from civo.services.errors import CivoError
 from civo.services.secrets import secret_key
 
-api = FastAPI(title="Civo open data", version="1.0",
-              description="Public, non-personal content of Civo: communities, projects, "
-                          "participation modules, contributions (pseudonymous authors) and "
-                          "their counts. Private communities are never included.")
+# The OpenAPI document (/openapi.json) and its docs page (/docs: Swagger UI, its files
+# served from here, nothing fetched from another site). The page itself is ours (below):
+# Swagger UI as shipped fails WCAG contrast and has no language or landmarks.
+_DOCS_STATIC = "/docs/static"
+api = FastAPIOffline(title="Civo open data", version="1.0", docs_url=None, redoc_url=None,
+                     static_url=_DOCS_STATIC,
+                     swagger_ui_parameters={"deepLinking": False, "defaultModelsExpandDepth": 0,
+                                            "syntaxHighlight": False},
+                     description="Public, non-personal content of Civo: communities, "
+                                 "projects, participation modules, contributions "
+                                 "(pseudonymous authors) and their counts. Private "
+                                 "communities are never included.")
+_DOCS_FILES = {"civo.css": (Path(__file__).with_name("docs.css"), "text/css"),
+               "civo.js": (Path(__file__).with_name("docs.js"), "text/javascript")}
+
+
+@api.get("/docs", include_in_schema=False)
+async def api_reference() -> HTMLResponse:
+    """Swagger UI in an English page with a main landmark and Civo's contrast fixes."""
+    page = get_swagger_ui_html(
+        openapi_url=api.openapi_url or "/openapi.json", title="Civo open data API",
+        swagger_js_url=f"{_DOCS_STATIC}/swagger-ui-bundle.js",
+        swagger_css_url=f"{_DOCS_STATIC}/swagger-ui.css",
+        swagger_favicon_url="/favicon.ico",
+        swagger_ui_parameters=api.swagger_ui_parameters).body.decode()
+    page = (page.replace("<html>", '<html lang="en">', 1)
+            .replace("</head>", '<link rel="stylesheet" href="/docs/civo.css">\n</head>', 1)
+            .replace('<div id="swagger-ui">\n    </div>',
+                     '<main><div id="swagger-ui"></div></main>', 1)
+            .replace("</body>", '<script src="/docs/civo.js"></script>\n</body>', 1))
+    return HTMLResponse(page)
+
+
+@api.get("/docs/{name}", include_in_schema=False)
+async def api_reference_file(name: str) -> FileResponse:
+    if name not in _DOCS_FILES:
+        raise HTTPException(status_code=404)
+    path, media_type = _DOCS_FILES[name]
+    return FileResponse(path, media_type=media_type)
+
+
 # authlib keeps an OpenID Connect sign-in's state, nonce and PKCE verifier here: a signed
 # cookie that lives for the ten minutes of a sign-in.
 api.add_middleware(SessionMiddleware, secret_key=secret_key().decode(),
@@ -46,6 +86,7 @@ async def download_archive(token: str) -> FileResponse:
                         headers={"Cache-Control": "no-store"})
 
 
-from civo.api import auth  # noqa: E402  (its routes)
+from civo.api import auth, v1  # noqa: E402  (their routes)
 
 api.include_router(auth.router)
+api.include_router(v1.router)

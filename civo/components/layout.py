@@ -200,6 +200,8 @@ def footer() -> rx.Component:
                     size="2"),
             rx.link(t("Code of conduct"), href="/code-of-conduct", size="2",
                     underline="always", id="footer-conduct"),
+            rx.link(t("Open data"), href="/open-data", size="2", underline="always",
+                    id="footer-open-data"),
             rx.spacer(),
             language_picker(),
             wrap="wrap", align="center", spacing="3",

@@ -25,6 +25,7 @@ from civo.pages.home import home_page
 from civo.pages.join import join_page
 from civo.pages.privacy import privacy_page
 from civo.pages.profile import profile_page, public_profile_page
+from civo.pages.open_data import open_data_page
 from civo.pages.notifications import (
     notification_open_page,
     notification_settings_page,
@@ -100,6 +101,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/settings/privacy", privacy_page, N_("Your data"), PrivacyState.load),
     Route("/u/[user_id]", public_profile_page, N_("Profile"), PublicProfileState.load),
     Route("/code-of-conduct", conduct_page, N_("Code of conduct")),
+    Route("/open-data", open_data_page, N_("Open data")),
     Route("/confirm/[token]", confirm_page, N_("Confirm your email address"),
           ConfirmState.load),
     Route("/forgot", forgot_page, N_("Forgot your password?"), ForgotState.load),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from civo.components.backend import backend_link
 from civo.components.cards import status_badge
 from civo.components.i18n import t
 from civo.components.layout import page_shell
@@ -76,6 +77,20 @@ def module_panel() -> rx.Component:
     )
 
 
+def open_data_links() -> rx.Component:
+    """The project's contributions as open data (public projects only)."""
+    export = ProjectState.project["export"].to(str)
+    return rx.hstack(
+        rx.icon("download", size=16, aria_hidden="true"),
+        backend_link(t("All contributions (CSV)"), export + ".csv", size="2",
+                     id="project-export-csv"),
+        backend_link(t("All contributions (JSON)"), export + ".json", size="2",
+                     id="project-export-json"),
+        rx.link(t("About open data"), href="/open-data", size="2", underline="always"),
+        spacing="3", align="center", wrap="wrap",
+    )
+
+
 def project_page() -> rx.Component:
     return page_shell(
         rx.cond(
@@ -103,6 +118,7 @@ def project_page() -> rx.Component:
                                     white_space="pre-wrap")),
                     columns=rx.breakpoints(initial="1", md="2"), spacing="4",
                 ),
+                rx.cond(ProjectState.project["export"] != "", open_data_links()),
                 phase_nav(),
                 rx.cond(
                     ProjectState.phase.contains("id"),

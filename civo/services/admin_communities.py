@@ -312,19 +312,8 @@ def update(*, session: Session, actor: policy.Actor, community_id: Any,
 
 def _set_images(session: Session, actor: policy.Actor, community: Community, *,
                 logo: str | None, cover: str | None) -> None:
-    for attribute, new in (("logo", logo), ("cover", cover)):
-        if new is None:
-            continue
-        old = getattr(community, attribute)
-        if new == old:
-            continue
-        if new and not uploads.attach(session, name=new, owner_id=actor.user_id):
-            session.rollback()
-            raise ValidationError("The image could not be found; please add it again.",
-                                  field=attribute)
-        setattr(community, attribute, new)
-        if old:
-            uploads.discard(session, old)
+    uploads.replace_images(session, community, owner_id=actor.user_id,
+                           images_by_field={"logo": logo, "cover": cover})
     session.add(community)
 
 

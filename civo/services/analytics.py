@@ -295,8 +295,8 @@ def project_csv(*, session: Session, actor: policy.Actor, project_id: Any) -> tu
                       if item.author_id is not None else "deleted")
             writer.writerow([
                 item.id, phases.get(item.phase_id, ""), item.module_key,
-                item.created_at.date().isoformat(), author, _cell(item.title),
-                _cell(item.body), statuses.get(item.id, ""), item.comment_count,
+                item.created_at.date().isoformat(), author, csv_cell(item.title),
+                csv_cell(item.body), statuses.get(item.id, ""), item.comment_count,
                 item.support_count, *[getattr(item, f"r_{e}") for e in EMOJI_GLYPHS]])
         last_id = batch[-1].id
     return f"civo-project-{scope.id}-contributions.csv", out.getvalue()
@@ -311,6 +311,6 @@ def export_tag(project_id: int, user_id: int, anonymous: bool) -> str:
     return "P-" + keyed_digest("export", project_id, user_id, bool(anonymous))[:8].upper()
 
 
-def _cell(text: str) -> str:
+def csv_cell(text: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection): a leading =, +, - or @ is quoted."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

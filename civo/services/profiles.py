@@ -117,17 +117,8 @@ def save(*, session: Session, actor: policy.Actor, data: dict[str, Any],
     user.locale = locale or user.locale
     if moved:
         user.home_place_id = home_place_id
-    for attribute, new in (("avatar", avatar), ("cover", cover)):
-        old = getattr(user, attribute)
-        if new is None or new == old:
-            continue
-        if new and not uploads.attach(session, name=new, owner_id=user.id):
-            session.rollback()
-            raise ValidationError("The image could not be found; please add it again.",
-                                  field=attribute)
-        setattr(user, attribute, new)
-        if old:
-            uploads.discard(session, old)
+    uploads.replace_images(session, user, owner_id=user.id,
+                           images_by_field={"avatar": avatar, "cover": cover})
     session.add(user)
     session.commit()
     return Saved(to_follow=tuple(governing_not_followed(session=session, actor=actor))

@@ -91,6 +91,7 @@ class ProjectView:
     community_slug: str
     published: bool
     phases: tuple[PhaseView, ...]
+    open_data: bool = False  # in the open-data API (published, in a public community)
 
 
 def view(*, session: Session, actor: policy.Actor, project_id: object) -> ProjectView:
@@ -118,4 +119,5 @@ def view(*, session: Session, actor: policy.Actor, project_id: object) -> Projec
         starts_on=project.starts_on, ends_on=project.ends_on, cover_url=project.cover_url,
         community_id=community.id, community_name=community.name,
         community_slug=community.slug, published=project.published_at is not None,
-        phases=phases)
+        phases=phases, open_data=project.published_at is not None
+        and not community.is_private and not community.is_archived)

@@ -12,7 +12,7 @@ from civo import policy
 from civo.models._common import utcnow
 from civo.models.uploads import StoredFile
 from civo.services import images
-from civo.services.errors import PermissionDenied, Throttled
+from civo.services.errors import PermissionDenied, Throttled, ValidationError
 
 # At most this many uploads per account per hour, attached or not.
 HOURLY_LIMIT = 20
@@ -56,6 +56,24 @@ def discard(session: Session, name: str) -> None:
         return
     session.execute(sa.delete(StoredFile).where(StoredFile.name == name))
     images.remove(name)
+
+
+def replace_images(session: Session, row: object, *, owner_id: int | None,
+                   images_by_field: dict[str, str | None]) -> None:
+    """Set a row's image fields (``None``: unchanged, ``""``: removed) to the actor's fresh
+    uploads, discarding the images they replace. Rolls back and refuses when an upload is
+    not the actor's own unused one."""
+    for attribute, new in images_by_field.items():
+        old = getattr(row, attribute)
+        if new is None or new == old:
+            continue
+        if new and not attach(session, name=new, owner_id=owner_id):
+            session.rollback()
+            raise ValidationError("The image could not be found; please add it again.",
+                                  field=attribute)
+        setattr(row, attribute, new)
+        if old:
+            discard(session, old)
 
 
 def purge_unattached(*, session: Session, now=None) -> int:

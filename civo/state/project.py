@@ -46,6 +46,7 @@ class ProjectState(ParticipationViews):
             "community_href": f"/c/{found.community_slug}",
             "dates": " – ".join(self._when(d) for d in (found.starts_on, found.ends_on) if d),
             "cover": found.cover_url,
+            "export": f"/api/v1/projects/{found.id}/export" if found.open_data else "",
         }
         self.phases = [
             {"id": p.id, "title": p.title, "module_key": p.module_key, "status": p.status,

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import goto
 
-PUBLIC_PAGES = ["/join", "/code-of-conduct", "/forgot", "/reset/abc", "/confirm/abc",
+PUBLIC_PAGES = ["/join", "/code-of-conduct", "/open-data", "/forgot", "/reset/abc", "/confirm/abc",
                 "/unsubscribe/abc", "/u/1", "/u/999999",
                 "/", "/communities", "/c/lyon", "/c/no-such-community", "/register", "/login",
                 "/map", "/notifications", "/p/1", "/p/2", "/i/1", "/i/3", "/i/999999"]
