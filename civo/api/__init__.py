@@ -3,7 +3,6 @@ the open-data API under ``/api/v1`` and the one-click unsubscribe that emails po
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import HTTPException
@@ -16,6 +15,7 @@ from civo.db import run_service
 from civo.services import notifications, privacy
 from civo.services.errors import CivoError
 from civo.services.secrets import secret_key
+from civo.state.base import SECURE_COOKIES
 
 # The OpenAPI document (/openapi.json) and its docs page (/docs: Swagger UI, its files
 # served from here, nothing fetched from another site). The page itself is ours (below):
@@ -62,7 +62,7 @@ async def api_reference_file(name: str) -> FileResponse:
 # cookie that lives for the ten minutes of a sign-in.
 api.add_middleware(SessionMiddleware, secret_key=secret_key().decode(),
                    session_cookie="civo_sso", max_age=600, same_site="lax",
-                   https_only=os.environ.get("CIVO_SECURE_COOKIES", "") == "1")
+                   https_only=SECURE_COOKIES)
 
 
 @api.post("/api/unsubscribe/{token}", include_in_schema=False)

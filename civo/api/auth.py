@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import logging
 
-from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.starlette_client import OAuth
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from civo.db import run_service
-from civo.services import mail, sso
+from civo.services import mail, sessions, sso
 from civo.services.errors import CivoError
-from civo.state.base import SESSION_MAX_AGE
+from civo import i18n
+from civo.state.base import SECURE_COOKIES, SESSION_MAX_AGE
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("civo.sso")
@@ -56,17 +56,30 @@ async def callback(name: str, request: Request):
         return _back("/login?sso=unknown")
     try:
         token = await client.authorize_access_token(request)
-    except OAuthError as error:  # refused, forged state, expired code…
-        log.info("sign-in with %s failed: %s", name, error)
+        claims = dict(token.get("userinfo") or {})
+        if claims.get("sub") and not claims.get("email"):
+            # Some providers give the email only at their userinfo endpoint.
+            more = dict(await client.userinfo(token=token))
+            if more.get("sub") == claims["sub"]:
+                claims.update({k: more[k] for k in ("email", "email_verified", "name")
+                               if k in more and k not in claims})
+    except Exception as error:  # noqa: BLE001 - refused, forged state, expired code, an
+        # ID token from another issuer or audience, a provider that is down: never a 500
+        log.info("sign-in with %s failed: %s: %s", name, type(error).__name__, error)
         return _back("/login?sso=failed")
-    claims = dict(token.get("userinfo") or {})
+    locale = i18n.normalize_locale(request.cookies.get("locale")) or i18n.negotiate(
+        request.headers.get("accept-language"))
     try:
-        signed = await run_service(sso.sign_in_with, provider_name=name, claims=claims)
+        signed = await run_service(sso.sign_in_with, provider_name=name, claims=claims,
+                                   locale=locale)
     except CivoError as error:
         log.info("sign-in with %s refused: %s", name, error.message)
         return _back("/login?sso=refused")
+    # A session this browser had before ends: one browser, one session (as on sign-in
+    # with a password).
+    await run_service(sessions.end, token=request.cookies.get("civo_session"))
     response = _back("/profile?welcome=1" if signed.created else "/")
     # The same cookie the app's session state reads (civo.state.base.AppState).
     response.set_cookie("civo_session", signed.token, max_age=SESSION_MAX_AGE, path="/",
-                        samesite="strict")
+                        samesite="strict", secure=SECURE_COOKIES)
     return response

@@ -1,19 +1,26 @@
 """A per-client rate limit for the open-data API (Decidim's default: 100 requests a
 minute). One process counts in memory; with ``REFLEX_REDIS_URL`` every worker shares the
-count in Redis. ``CIVO_API_RATE`` changes the number per minute."""
+count in Redis. ``CIVO_API_RATE`` changes the number per minute.
+
+A client is an IPv4 address or an IPv6 /64 (one household's whole block). Behind a
+reverse proxy, list its addresses in ``CIVO_TRUSTED_PROXIES`` (comma-separated): the
+client is then the last address of ``X-Forwarded-For`` that is not one of them."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 
 from fastapi import HTTPException, Request
 
 WINDOW = 60.0
 _lock = threading.Lock()
-_seen: dict[str, deque[float]] = defaultdict(deque)
+# The most recently seen clients, oldest first: bounded, and trimmed in O(1) per request.
+_seen: OrderedDict[str, deque[float]] = OrderedDict()
+MAX_CLIENTS = 50_000
 _redis = None
 
 
@@ -21,8 +28,26 @@ def per_minute() -> int:
     return int(os.environ.get("CIVO_API_RATE", "100"))
 
 
+def _trusted() -> set[str]:
+    return {x.strip() for x in os.environ.get("CIVO_TRUSTED_PROXIES", "").split(",")
+            if x.strip()}
+
+
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    host = request.client.host if request.client else "unknown"
+    trusted = _trusted()
+    if host in trusted:
+        forwarded = [x.strip() for x in request.headers.get("x-forwarded-for", "").split(",")]
+        host = next((x for x in reversed(forwarded) if x and x not in trusted), host)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 async def _over_in_redis(url: str, client: str, limit: int) -> int | None:
@@ -44,15 +69,18 @@ def _over_in_memory(client: str, limit: int) -> int | None:
     """Seconds to wait when over the limit (a sliding one-minute window)."""
     now = time.monotonic()
     with _lock:
-        seen = _seen[client]
+        seen = _seen.get(client)
+        if seen is None:
+            seen = _seen[client] = deque()
+            while len(_seen) > MAX_CLIENTS:  # forget the longest-idle client
+                _seen.popitem(last=False)
+        else:
+            _seen.move_to_end(client)
         while seen and now - seen[0] >= WINDOW:
             seen.popleft()
         if len(seen) >= limit:
             return int(WINDOW - (now - seen[0])) + 1
         seen.append(now)
-        if len(_seen) > 10_000:  # forget idle clients
-            for key in [k for k, v in _seen.items() if not v or now - v[-1] >= WINDOW]:
-                _seen.pop(key, None)
     return None
 
 

@@ -173,6 +173,8 @@ COOKIES = (
     ("civo_follow_quiet", N_("remembers “Not now” when a community asks you to follow it"),
      N_("3 days")),
     ("civo_consent", N_("remembers that you read this notice"), N_("6 months")),
+    ("civo_sso", N_("only while you sign in with another service: protects that sign-in"),
+     N_("10 minutes")),
     ("civo_idea_order", N_("(browser storage) keeps the order of an idea box the same for "
                            "you"), N_("until you clear it")),
 )

@@ -28,7 +28,9 @@ def register_page() -> rx.Component:
                 form_error(RegisterState.errors["form"]),
                 field("full_name", "Full name", autocomplete="name",
                       error=RegisterState.errors["full_name"],
-                      default_value=RegisterState.full_name),
+                      default_value=RegisterState.full_name,
+                      hint=N_("Shown with your contributions until you choose another name "
+                              "or a pseudonym in your profile. Your email is never shown.")),
                 field("email", "Email", type_="email", autocomplete="email",
                       error=RegisterState.errors["email"], default_value=RegisterState.email),
                 field("password", "Password", type_="password", autocomplete="new-password",

@@ -55,7 +55,8 @@ def profile_form() -> rx.Component:
                rx.input(name="display_name", id="profile-display_name", max_length=80,
                         required=True, default_value=f["display_name"].to(str), size="3",
                         aria_describedby="profile-display_name-hint"),
-               N_("Your name or a pseudonym. The full name you registered with stays private.")),
+               N_("Your name or a pseudonym, shown with your contributions. Once you choose another "
+                  "name here, the full name you registered with stays private.")),
         _picture(N_("Profile picture"), "avatar", ProfileState.attach_avatar,
                  ProfileState.avatar_attached, ProfileState.remove_avatar),
         _picture(N_("Cover image"), "cover", ProfileState.attach_cover,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from civo import policy
-from civo.models import CommunityRole, LoginAttempt, Membership, Place, User
+from civo.models import CommunityRole, ExternalIdentity, LoginAttempt, Membership, Place, User
 from civo.models._common import utcnow
 from civo.services import communities, emails, mail, passwords, sessions, tokens
 from civo.services.errors import NotFound, Throttled, ValidationError
@@ -37,6 +39,12 @@ def normalize_email(email: str) -> str:
     except EmailNotValidError as exc:
         raise ValidationError("Enter a valid email address.", field="email") from exc
     return result.normalized.casefold()
+
+
+def new_pseudonym() -> str:
+    """A public name for an account that has none yet ("Participant-7KQ2M")."""
+    return "Participant-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+                                    for _ in range(5))
 
 
 def _clean_name(full_name: str) -> str:
@@ -124,8 +132,11 @@ def authenticate(*, session: Session, email: str, password: str,
             field="password", minutes=int(THROTTLE_WINDOW.total_seconds() // 60),
         )
     user = session.exec(select(User).where(User.email == address)).first()
-    ok = passwords.verify(password or "", user.password_hash if user else passwords.dummy_hash())
-    if user is None or not ok:
+    # An account without a password (made by signing in with a provider) is checked
+    # against the dummy hash too: same time, same answer, no error.
+    stored = user.password_hash if user is not None and user.password_hash else None
+    ok = passwords.verify(password or "", stored or passwords.dummy_hash())
+    if stored is None or not ok:
         raise ValidationError("Wrong email or password.", field="password")
     if user.suspended_at is not None:
         raise ValidationError("This account is suspended for repeated breaches of the code of "
@@ -294,10 +305,19 @@ def reset_password(*, session: Session, token: str, password: str) -> int:
     if user is None or data.get("f") != _fingerprint(user):
         raise tokens.InvalidLink("This link was already used or is no longer valid.")
     passwords.validate(password or "", email=user.email, full_name=user.full_name)
-    user.password_hash = passwords.hash_password(password)
-    # Following the link proves the address too.
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()
-    session.add(user)
+    # Single use even against two requests at once: only the first finds the old hash.
+    done = session.execute(sa.update(User).where(
+        User.id == user.id, User.password_hash == user.password_hash).values(
+        password_hash=passwords.hash_password(password),
+        # Following the link proves the address too.
+        email_confirmed_at=sa.func.coalesce(User.email_confirmed_at, utcnow()))).rowcount
+    if done != 1:
+        session.rollback()
+        raise tokens.InvalidLink("This link was already used or is no longer valid.")
+    # The mailbox's owner takes the account back: providers linked before (perhaps by
+    # someone else, on an address they did not prove) are unlinked; a provider that
+    # verifies this address links again at the next "Sign in with …".
+    session.execute(sa.delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
     sessions.end_all(session=session, user_id=user.id)
     session.commit()
     return user.id

@@ -276,6 +276,7 @@ def update(*, session: Session, actor: policy.Actor, community_id: Any,
            data: CommunityInput, logo: str | None = None, cover: str | None = None) -> Community:
     """Save the edit form (``logo``/``cover``: a new upload, "" to remove, None to keep)."""
     community = get(session, actor, community_id, "community.edit")
+    was_private = community.is_private
     values = _clean(session, data)
     if data.parent_id == community.parent_id or (data.parent_id in (None, "")
                                                  and community.parent_id is None):
@@ -306,8 +307,27 @@ def update(*, session: Session, actor: policy.Actor, community_id: Any,
         raise ValidationError("A community with this name already exists here.",
                               field="name") from None
     _set_images(session, actor, community, logo=logo, cover=cover)
+    if community.is_private and not was_private:
+        _drop_outside_followers(session, community)
     session.commit()
     return community
+
+
+def _drop_outside_followers(session: Session, community: Community) -> None:
+    """A community made private keeps only the followers who may still see it (members
+    and its admins): the others no longer hear of it, nor see it in their feed."""
+    from civo.services import notifications
+
+    gone = session.execute(sa.delete(Follow).where(
+        Follow.community_id == community.id,
+        Follow.user_id.not_in(select(Membership.user_id).where(
+            Membership.community_id == community.id)),
+        Follow.user_id.not_in(notifications.community_admins(session, community.id)),
+        Follow.user_id.not_in(select(User.id).where(User.is_platform_admin.is_(True))))
+        ).rowcount or 0
+    if gone:
+        session.execute(sa.update(Community).where(Community.id == community.id).values(
+            follower_count=Community.follower_count - gone))
 
 
 def _set_images(session: Session, actor: policy.Actor, community: Community, *,

@@ -22,6 +22,10 @@ def upload_dir() -> Path:
     return Path(rx.get_upload_dir())
 
 
+MAX_PIXELS = 25_000_000
+MAX_DIMENSION = 10_000
+
+
 def store(data: bytes, *, folder: str) -> str:
     """Validate and re-encode ``data``; return its stored name (``folder/<random>.webp``)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -31,10 +35,16 @@ def store(data: bytes, *, folder: str) -> str:
     Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
+            kind, (width, height) = probe.format, probe.size
             probe.verify()
         if kind not in ACCEPTED:
             raise UnidentifiedImageError(kind)
+        # Checked before decoding: Pillow only warns below twice its own limit, and a
+        # small file can hold a huge picture (memory for every pixel).
+        if width * height > MAX_PIXELS or max(width, height) > MAX_DIMENSION:
+            raise ValidationError("This image is too large: at most {mp} megapixels and "
+                                  "{side} pixels a side.", field="image",
+                                  mp=MAX_PIXELS // 1_000_000, side=MAX_DIMENSION)
         with Image.open(io.BytesIO(data)) as image:
             image = ImageOps.exif_transpose(image)
             image.thumbnail((MAX_SIDE, MAX_SIDE))

@@ -16,6 +16,7 @@ works. Each message is claimed before sending, so several workers never send it 
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 import ssl
@@ -31,6 +32,8 @@ from sqlmodel import Session, select
 
 from civo.models._common import utcnow
 from civo.models.notifications import OutboundEmail
+
+log = logging.getLogger("civo.mail")
 
 CLAIM = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=6)
@@ -63,6 +66,8 @@ def sender() -> str:
 def queue(session: Session, *, to: str, subject: str, body: str, kind: str,
           user_id: int | None = None, headers: dict[str, str] | None = None) -> OutboundEmail:
     """Add a message to the queue (inside the caller's transaction: it commits)."""
+    # One line: a title with a line break must not make an invalid header.
+    subject = " ".join(subject.split())
     message = OutboundEmail(user_id=user_id, to_address=to, subject=subject[:300],
                             body_text=body, headers=headers or {}, kind=kind)
     session.add(message)
@@ -141,33 +146,42 @@ def deliver_due(*, session: Session, now: datetime | None = None, limit: int = 5
                 transport: Transport | None = None) -> dict[str, int]:
     """Send what is due; returns how many were sent and how many failed (to retry)."""
     transport = transport or Transport.from_environment()
-    now = now or utcnow()
+    clock = (lambda: now) if now is not None else utcnow
+    start = clock()
     due = list(session.exec(select(OutboundEmail.id).where(
-        OutboundEmail.sent_at.is_(None), OutboundEmail.next_attempt_at <= now,
-        sa.or_(OutboundEmail.claimed_until.is_(None), OutboundEmail.claimed_until < now))
+        OutboundEmail.sent_at.is_(None), OutboundEmail.next_attempt_at <= start,
+        sa.or_(OutboundEmail.claimed_until.is_(None), OutboundEmail.claimed_until < start))
         .order_by(OutboundEmail.next_attempt_at, OutboundEmail.id).limit(limit)))
     done = {"sent": 0, "failed": 0}
     for message_id in due:
+        # The claim counts from now, not from the round's start: a slow round must not
+        # hand out claims that have already run out (another worker would send it too).
+        moment = clock()
         claimed = session.execute(sa.update(OutboundEmail).where(
             OutboundEmail.id == message_id, OutboundEmail.sent_at.is_(None),
-            sa.or_(OutboundEmail.claimed_until.is_(None), OutboundEmail.claimed_until < now))
-            .values(claimed_until=now + CLAIM)).rowcount
+            sa.or_(OutboundEmail.claimed_until.is_(None), OutboundEmail.claimed_until < moment))
+            .values(claimed_until=moment + CLAIM)).rowcount
         session.commit()
         if claimed != 1:
             continue  # another worker has it
         row = session.get(OutboundEmail, message_id)
         try:
             transport.send(_message(row))
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:  # noqa: BLE001 - one bad message must not stop the round
+            if not isinstance(error, (OSError, smtplib.SMTPException)):
+                log.exception("email %s could not be built or sent", message_id)
             session.execute(sa.update(OutboundEmail).where(OutboundEmail.id == message_id)
                             .values(attempts=OutboundEmail.attempts + 1, claimed_until=None,
-                                    next_attempt_at=now + backoff(row.attempts + 1),
+                                    next_attempt_at=clock() + backoff(row.attempts + 1),
                                     last_error=f"{type(error).__name__}: {error}"[:500]))
             done["failed"] += 1
         else:
+            # Once delivered, the text is not kept: it may name other people (a reply's
+            # author), who can delete their account.
             session.execute(sa.update(OutboundEmail).where(OutboundEmail.id == message_id)
                             .values(attempts=OutboundEmail.attempts + 1, claimed_until=None,
-                                    sent_at=utcnow(), last_error=""))
+                                    sent_at=utcnow(), last_error="", subject="",
+                                    body_text=""))
             done["sent"] += 1
         session.commit()
     return done

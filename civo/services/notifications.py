@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 
 from civo import i18n, policy
 from civo.i18n import N_
-from civo.models import Community, CommunityRole, Follow, Phase, User
+from civo.models import Community, CommunityRole, Follow, Membership, Phase, User
 from civo.models._common import utcnow
 from civo.models.notifications import (
     Category,
@@ -71,6 +71,9 @@ def notify(session: Session, *, recipients: Iterable[int] | sa.Select | sa.Compo
     act; suspended accounts are not told anything.
     """
     category = KINDS[kind]
+    if category == Category.ADMIN and isinstance(recipients, sa.Select | sa.CompoundSelect):
+        # Admins and moderators are few: each gets their own live ping.
+        recipients = session.execute(recipients).scalars().all()
     direct = not isinstance(recipients, sa.Select | sa.CompoundSelect)
     if direct:
         recipients = sorted({int(r) for r in recipients if r is not None})
@@ -93,12 +96,33 @@ def notify(session: Session, *, recipients: Iterable[int] | sa.Select | sa.Compo
                sa.or_(in_app, email != Frequency.OFF.value)))
     if actor is not None and actor.user_id is not None:
         chosen = chosen.where(User.id != actor.user_id)
+    chosen = _only_who_may_see(session, chosen, community_id, item_id)
     session.execute(sa.insert(Notification).from_select(
         ["user_id", "category", "kind", "item_id", "community_id", "project_id", "params",
          "in_app", "email_state", "email_frequency", "created_at"], chosen))
     if ping and direct:
         others = {r for r in recipients if actor is None or r != actor.user_id}
         session.info.setdefault(PING_KEY, set()).update(others)
+    # A whole audience (a community's followers) is not pinged one by one: the state
+    # handler that made the news moves the platform channel (FeedLive) on which every
+    # signed-in tab recounts its own bell.
+
+
+def _only_who_may_see(session: Session, chosen: sa.Select, community_id: int | None,
+                      item_id: int | None) -> sa.Select:
+    """Nobody hears of what happens in a private (or archived) community without access to
+    it: a follow from before it became private, or a left membership, is not enough."""
+    if community_id is None and item_id is not None:
+        community_id = session.exec(select(Item.community_id).where(Item.id == item_id)).first()
+    place = session.get(Community, community_id) if community_id is not None else None
+    if place is None or not (place.is_private or place.is_archived):
+        return chosen
+    allowed = [User.is_platform_admin.is_(True),
+               User.id.in_(community_admins(session, place.id))]
+    if not place.is_archived:
+        allowed.append(User.id.in_(select(Membership.user_id).where(
+            Membership.community_id == place.id)))
+    return chosen.where(sa.or_(*allowed))
 
 
 def followers(community_id: int) -> sa.Select:
@@ -179,6 +203,13 @@ def save_settings(*, session: Session, actor: policy.Actor,
             row = NotificationSetting(user_id=actor.user_id, category=category)
         row.in_app, row.email = in_app, email
         session.add(row)
+        # What waits for an email follows the new choice: nothing if off, else the new
+        # frequency (a daily digest becomes weekly, or goes out at once).
+        waiting = sa.update(Notification).where(
+            Notification.user_id == actor.user_id, Notification.category == category,
+            Notification.email_state == "pending")
+        session.execute(waiting.values(email_state="none") if email == Frequency.OFF.value
+                        else waiting.values(email_frequency=email))
     session.commit()
 
 
@@ -312,16 +343,25 @@ TEXTS = {
 
 def describe(session: Session, rows: list[Notification], locale: str, *,
              viewer: policy.Actor | None = None) -> list[NotificationView]:
-    """Texts for notifications, in ``locale``, from live data (a few batched queries)."""
-    from civo.services import items
+    """Texts for notifications of one person (``viewer``, read from the rows when not
+    given), in ``locale``, from live data (a few batched queries).
 
+    What that person can no longer see — a deleted or moderated item, a community that
+    became private or archived, an administration notice after the role ended — says
+    only that it is no longer available: no title, no community, no name.
+    """
+    from civo.services import accounts, items
+
+    if rows and viewer is None:
+        viewer = accounts.actor_for(session=session, user_id=rows[0].user_id)
     item_ids = {r.item_id for r in rows if r.item_id}
     found = {i.id: i for i in session.exec(select(Item).where(Item.id.in_(item_ids)))} \
         if item_ids else {}
     community_ids = {r.community_id for r in rows if r.community_id} | {
         i.community_id for i in found.values()}
     names = dict(session.exec(select(Community.id, Community.name).where(
-        Community.id.in_(community_ids))).all()) if community_ids else {}
+        Community.id.in_(community_ids), policy.visible_communities(viewer, Community))
+        ).all()) if community_ids and viewer is not None else {}
     comment_ids = {r.params.get("comment_id") for r in rows
                    if isinstance(r.params, dict) and r.params.get("comment_id")}
     notes = {c.id: c for c in session.exec(select(Comment).where(
@@ -333,12 +373,25 @@ def describe(session: Session, rows: list[Notification], locale: str, *,
     phases = dict(session.exec(select(Phase.id, Phase.title).where(
         Phase.id.in_(phase_ids))).all()) if phase_ids else {}
     gone = i18n.gettext(locale, "a contribution that is no longer available")
+    unavailable = i18n.gettext(locale, "This notification is about something that is no "
+                                       "longer available to you.")
     views = []
     for row in rows:
         item = found.get(row.item_id) if row.item_id else None
-        available = item is not None and item.deleted_at is None and (
-            item.moderation == "visible" or item.author_id == row.user_id
-            or row.category == Category.ADMIN)
+        where = row.community_id or (item.community_id if item else None)
+        available = (where is None or where in names) and (
+            row.category != Category.ADMIN or _moderates(viewer, where)) and (
+            row.item_id is None or (
+                item is not None and item.deleted_at is None and (
+                    item.moderation == "visible" or item.author_id == row.user_id
+                    or (row.category == Category.ADMIN and _moderates(viewer, where)))))
+        if not available:
+            views.append(NotificationView(
+                id=row.id, kind=row.kind, category=row.category, text=unavailable,
+                created_at=row.created_at, read=row.read_at is not None,
+                item_id=row.item_id, group=f"gone:{row.id}", group_title=gone,
+                available=False))
+            continue
         if item is None:
             title = gone if row.item_id else ""
         elif item.deleted_at is not None:
@@ -349,7 +402,8 @@ def describe(session: Session, rows: list[Notification], locale: str, *,
         community = names.get(row.community_id or (item.community_id if item else None), "")
         who_label = i18n.gettext(locale, "Someone")
         comment = notes.get((row.params or {}).get("comment_id"))
-        if comment is not None and comment.deleted_at is None and comment.item_id in found:
+        if (comment is not None and comment.deleted_at is None
+                and comment.moderation == "visible" and comment.item_id in found):
             author = who[(comment.author_id, comment.is_anonymous,
                           found[comment.item_id].project_id)]
             who_label = {"anonymous": i18n.gettext(locale, "Anonymous citizen {tag}",
@@ -365,6 +419,10 @@ def describe(session: Session, rows: list[Notification], locale: str, *,
             created_at=row.created_at, read=row.read_at is not None, item_id=row.item_id,
             group=group, group_title=title or community, available=available))
     return views
+
+
+def _moderates(viewer: policy.Actor, community_id: int | None) -> bool:
+    return viewer.is_moderator or viewer.is_platform_admin or community_id in viewer.admin_of
 
 
 # ---- email: at once, or as digests ------------------------------------------------------------
@@ -456,17 +514,22 @@ def send_digests(*, session: Session, now: datetime | None = None, batch: int = 
     now = now or utcnow()
     emails = 0
     for frequency, period in PERIODS.items():
-        waiting = list(session.exec(select(Notification.user_id).where(
-            Notification.email_state == "pending",
-            Notification.email_frequency == frequency).distinct().limit(batch)))
+        # Only people whose digest is due, longest-waiting first: a batch is never filled
+        # by people who are not due yet (who would starve everyone after them).
+        last = sa.func.coalesce(DigestState.sent_at, User.created_at)
+        waiting = list(session.exec(
+            select(Notification.user_id).join(User, User.id == Notification.user_id)
+            .outerjoin(DigestState, sa.and_(DigestState.user_id == Notification.user_id,
+                                            DigestState.frequency == frequency))
+            .where(Notification.email_state == "pending",
+                   Notification.email_frequency == frequency, last <= now - period)
+            .group_by(Notification.user_id).order_by(sa.func.min(last), Notification.user_id)
+            .limit(batch)))
         for user_id in waiting:
             user = session.get(User, user_id)
             if user is None:
                 continue
             state = session.get(DigestState, (user_id, frequency))
-            last = state.sent_at if state else user.created_at
-            if now - last < period:
-                continue
             rows = list(session.exec(select(Notification).where(
                 Notification.user_id == user_id, Notification.email_state == "pending",
                 Notification.email_frequency == frequency).order_by(Notification.id)

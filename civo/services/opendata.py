@@ -45,7 +45,7 @@ def _after(cursor: Any) -> int:
     text = str(cursor)
     if not text.isascii() or not text.isdecimal() or len(text) > 12:
         raise ValidationError("This page link is no longer valid.")
-    return int(text)
+    return min(int(text), 2**31 - 1)  # ids are INTEGER: beyond the last one, an empty page
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,14 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import i18n, policy
 from civo.models import (
     Comment,
     Community,
@@ -51,7 +53,7 @@ from civo.models import (
     UserSession,
 )
 from civo.models._common import utcnow
-from civo.services import passwords, tokens, uploads
+from civo.services import accounts, images, sessions, tokens
 from civo.services.errors import NotFound, PermissionDenied, ValidationError
 
 EXPORT_DAYS = 7
@@ -69,36 +71,52 @@ def export_dir() -> Path:
 # ---- deleting the account -------------------------------------------------------------------
 
 
-def recently_signed_in(session: Session, user_id: int) -> bool:
-    """A session started in the last 10 minutes (re-authentication for SSO accounts)."""
+def recently_signed_in(session: Session, session_token: str | None) -> bool:
+    """*This* browser's session started in the last 10 minutes (re-authentication for
+    accounts without a password: another, older session does not qualify)."""
+    if not session_token:
+        return False
     return session.exec(select(UserSession.id).where(
-        UserSession.user_id == user_id, UserSession.revoked_at.is_(None),
+        UserSession.token_hash == sessions.digest(session_token),
+        UserSession.revoked_at.is_(None),
         UserSession.created_at > utcnow() - REAUTH_WINDOW)).first() is not None
 
 
-def delete_account(*, session: Session, actor: policy.Actor, password: Any = "") -> None:
-    """Delete the actor's account, confirmed by their password (or, for an account
-    without one, a sign-in within the last 10 minutes)."""
+def delete_account(*, session: Session, actor: policy.Actor, password: Any = "",
+                   session_token: str | None = None) -> None:
+    """Delete the actor's account, confirmed by their password (counted like sign-in
+    attempts, so a stolen session cannot guess it) or, for an account without one, by
+    this browser's sign-in within the last 10 minutes."""
     policy.require(actor, "account.manage_own")
     user = session.get(User, actor.user_id)
     if user is None:
         raise NotFound("This account no longer exists.")
     if user.password_hash:
-        if not isinstance(password, str) or not passwords.verify(password,
-                                                                 user.password_hash):
+        try:
+            accounts.authenticate(session=session, email=user.email,
+                                  password=password if isinstance(password, str) else "")
+        except ValidationError:
             raise ValidationError("This is not your password: nothing was deleted.",
-                                  field="password")
-    elif not recently_signed_in(session, user.id):
+                                  field="password") from None
+        user = session.get(User, actor.user_id)
+    elif not recently_signed_in(session, session_token):
         raise PermissionDenied("Sign in again (less than 10 minutes ago), then delete the "
                                "account: nothing was deleted.")
-    erase(session, user)
+    files = erase(session, user)
     session.commit()
+    # Files go once the rows are gone for good (a failed commit keeps both).
+    for remove in files:
+        remove()
 
 
-def erase(session: Session, user: User) -> None:
-    """Erase ``user`` (inside the caller's transaction; files go at once)."""
+def erase(session: Session, user: User) -> list[Callable[[], None]]:
+    """Erase ``user`` inside the caller's transaction; returns the removal of their files
+    (pictures, unused uploads, archives), to run once that transaction committed."""
     uid, email = user.id, user.email
-    files = [name for name in (user.avatar, user.cover) if name]
+    names = {user.display_name, user.full_name} - {""}
+    pictures = {name for name in (user.avatar, user.cover) if name}
+    pictures |= set(session.exec(select(StoredFile.name).where(
+        StoredFile.owner_id == uid, StoredFile.attached_at.is_(None))).all())
     # What they wrote and counted stays, detached from them.
     detach = [(Item, Item.author_id), (Comment, Comment.author_id),
               (Reaction, Reaction.user_id), (Flag, Flag.user_id),
@@ -111,9 +129,10 @@ def erase(session: Session, user: User) -> None:
     detach += [(IdeaSupport, IdeaSupport.user_id), (IdeaStatus, IdeaStatus.decided_by)]
     for model, column in detach:
         session.execute(sa.update(model).where(column == uid).values({column.key: None}))
-    # Their pictures go; images of what they wrote stay with it (no owner any more).
-    for name in files:
-        uploads.discard(session, name)
+    # Their pictures and unused uploads go; images of what they wrote stay with it (no
+    # owner any more).
+    if pictures:
+        session.execute(sa.delete(StoredFile).where(StoredFile.name.in_(pictures)))
     session.execute(sa.update(StoredFile).where(StoredFile.owner_id == uid)
                     .values(owner_id=None))
     # Followers counts follow the rows.
@@ -121,6 +140,7 @@ def erase(session: Session, user: User) -> None:
         select(Follow.community_id).where(Follow.user_id == uid)))
         .values(follower_count=Community.follower_count - 1))
     archives = list(session.exec(select(DataExport.file_name).where(DataExport.user_id == uid)))
+    _unname_in_queued_emails(session, names)
     for model, column in [(ItemRead, ItemRead.user_id), (Favourite, Favourite.user_id),
                           (Follow, Follow.user_id), (Membership, Membership.user_id),
                           (CommunityRole, CommunityRole.user_id),
@@ -137,8 +157,31 @@ def erase(session: Session, user: User) -> None:
                                                           OutboundEmail.to_address == email)))
     session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
     session.execute(sa.delete(User).where(User.id == uid))
-    for name in archives:
-        (export_dir() / name).unlink(missing_ok=True)
+    return ([functools.partial(images.remove, name) for name in pictures]
+            + [functools.partial((export_dir() / name).unlink, missing_ok=True)
+               for name in archives])
+
+
+def _unname_in_queued_emails(session: Session, names: set[str]) -> None:
+    """Emails waiting for other people that name the person (a reply notification) say
+    "Deleted participant" instead, in each recipient's language. Sent emails keep no
+    text (:func:`civo.services.mail.deliver_due`)."""
+    for name in (n for n in names if len(n) >= 2):
+        for locale in i18n.LOCALES:
+            placeholder = i18n.gettext(locale, "Deleted participant")
+            others = [x for x in i18n.LOCALES if x != i18n.DEFAULT_LOCALE]
+            readers = select(User.id).where(
+                User.locale == locale if locale != i18n.DEFAULT_LOCALE
+                else sa.or_(User.locale.is_(None), User.locale.not_in(others)))
+            session.execute(sa.update(OutboundEmail).where(
+                OutboundEmail.sent_at.is_(None), OutboundEmail.user_id.in_(readers),
+                sa.or_(OutboundEmail.subject.contains(name, autoescape=True),
+                       OutboundEmail.body_text.contains(name, autoescape=True)))
+                .values(subject=sa.func.replace(OutboundEmail.subject, name, placeholder),
+                        body_text=sa.func.replace(OutboundEmail.body_text, name,
+                                                  placeholder)))
+
+
 
 
 # ---- downloading one's data -----------------------------------------------------------------
@@ -202,6 +245,12 @@ def collect(session: Session, user: User) -> dict[str, Any]:
         "moderation_notices": _rows(session, select(
             ModerationNotice.kind, ModerationNotice.reason, ModerationNotice.created_at)
             .where(ModerationNotice.user_id == uid)),
+        "your_appeals": _rows(session, select(
+            ModerationCase.target_kind, ModerationCase.target_id, ModerationCase.state,
+            ModerationCase.appeal_text, ModerationCase.appealed_at)
+            .where(ModerationCase.author_id == uid, ModerationCase.appealed_at.is_not(None))),
+        "reading_history": _rows(session, select(ItemRead.item_id, ItemRead.read_at)
+                                 .where(ItemRead.user_id == uid)),
         "notifications": _rows(session, select(
             Notification.category, Notification.kind, Notification.item_id,
             Notification.created_at, Notification.read_at)
@@ -209,8 +258,10 @@ def collect(session: Session, user: User) -> dict[str, Any]:
         "notification_settings": _rows(session, select(
             NotificationSetting.category, NotificationSetting.in_app,
             NotificationSetting.email).where(NotificationSetting.user_id == uid)),
+        # (A delivered email keeps no text: which kind, and when.)
         "emails_sent_to_you": _rows(session, select(
-            OutboundEmail.subject, OutboundEmail.created_at, OutboundEmail.sent_at)
+            OutboundEmail.kind, OutboundEmail.subject, OutboundEmail.created_at,
+            OutboundEmail.sent_at)
             .where(OutboundEmail.user_id == uid)),
     }
 

@@ -2,7 +2,8 @@
 words, interests), their home place and language, and optional demographics that only
 ever feed anonymised statistics.
 
-The full name given at registration stays private; contributions are signed with the
+The full name given at registration is the public name until the person picks another
+(a name or a pseudonym); then it stays private. Contributions are signed with the
 display name.
 """
 

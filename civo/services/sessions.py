@@ -17,7 +17,8 @@ SESSION_LIFETIME = timedelta(hours=24)
 PRUNE_AFTER = timedelta(days=30)
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """How a session token is stored (its SHA-256): the server never keeps the token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -28,7 +29,7 @@ def start(*, session: Session, user_id: int, now: datetime | None = None) -> str
     # must not grow forever.
     session.exec(sa.delete(UserSession).where(UserSession.expires_at < now - PRUNE_AFTER))
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_digest(token), user_id=user_id, created_at=now,
+    session.add(UserSession(token_hash=digest(token), user_id=user_id, created_at=now,
                             expires_at=now + SESSION_LIFETIME))
     session.commit()
     return token
@@ -41,7 +42,7 @@ def resolve(*, session: Session, token: str | None, now: datetime | None = None)
     now = now or utcnow()
     row = session.exec(
         select(UserSession.user_id).where(
-            UserSession.token_hash == _digest(token),
+            UserSession.token_hash == digest(token),
             UserSession.revoked_at.is_(None),
             UserSession.expires_at > now,
         )
@@ -55,7 +56,7 @@ def end(*, session: Session, token: str | None) -> None:
         return
     session.exec(
         sa.update(UserSession)
-        .where(UserSession.token_hash == _digest(token), UserSession.revoked_at.is_(None))
+        .where(UserSession.token_hash == digest(token), UserSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     session.commit()

@@ -15,10 +15,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from civo.models import ExternalIdentity, User
+from civo import i18n
+from civo.models import ExternalIdentity, User, UserSession
 from civo.models._common import utcnow
 from civo.services import accounts, emails, sessions
 from civo.services.errors import ValidationError
@@ -73,7 +75,8 @@ class SignedIn:
     created: bool    # a new account: it still needs a home place
 
 
-def sign_in_with(*, session: Session, provider_name: str, claims: dict[str, Any]) -> SignedIn:
+def sign_in_with(*, session: Session, provider_name: str, claims: dict[str, Any],
+                 locale: str | None = None) -> SignedIn:
     """Open the account of a verified identity: the one already linked to it; else the one
     using the same *verified* email (now linked); else a new account.
 
@@ -99,18 +102,31 @@ def sign_in_with(*, session: Session, provider_name: str, claims: dict[str, Any]
             raise ValidationError("An account already uses this email address. Sign in with "
                                   "your password: the sign-in service did not confirm this "
                                   "address.")
+        if user is not None and not address.isascii():
+            # Unicode local parts fold together ("ß" and "ss"): never link on them.
+            raise ValidationError("An account already uses this email address. Sign in with "
+                                  "your password.")
         if user is None:
-            user = _create(session, claims, address, verified)
+            user = _create(session, claims, address, verified, locale)
             created = True
         elif user.email_confirmed_at is None:
-            user.email_confirmed_at = utcnow()  # the provider vouches for the address
+            # The address was never proven: whoever registered it (perhaps not its owner)
+            # loses the password and the sessions; the provider vouches for the owner.
+            user.email_confirmed_at = utcnow()
+            user.password_hash = ""
             session.add(user)
+            session.execute(sa.delete(ExternalIdentity).where(
+                ExternalIdentity.user_id == user.id))
+            session.execute(sa.update(UserSession).where(
+                UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+                .values(revoked_at=utcnow()))
         session.add(ExternalIdentity(user_id=user.id, provider=provider_name, subject=subject))
         try:
             session.flush()
         except IntegrityError:  # the same first sign-in twice at once
             session.rollback()
-            return sign_in_with(session=session, provider_name=provider_name, claims=claims)
+            return sign_in_with(session=session, provider_name=provider_name, claims=claims,
+                                locale=locale)
     if user is None or user.suspended_at is not None:
         raise ValidationError("This account is suspended for repeated breaches of the code of "
                               "conduct.")
@@ -118,10 +134,14 @@ def sign_in_with(*, session: Session, provider_name: str, claims: dict[str, Any]
     return SignedIn(sessions.start(session=session, user_id=user.id), created)
 
 
-def _create(session: Session, claims: dict[str, Any], address: str, verified: bool) -> User:
-    name = " ".join(str(claims.get("name") or "").split())[:accounts.NAME_MAX] or \
-        address.split("@")[0][:accounts.NAME_MAX]
-    user = User(full_name=name, display_name=name[:80], email=address, password_hash="",
+def _create(session: Session, claims: dict[str, Any], address: str, verified: bool,
+            locale: str | None) -> User:
+    """A new account, named as the provider names the person — or, without a name, by a
+    pseudonym (never by the email) until they pick one in their profile."""
+    full = " ".join(str(claims.get("name") or "").split())[:accounts.NAME_MAX]
+    user = User(full_name=full, display_name=full[:80] or accounts.new_pseudonym(),
+                email=address,
+                password_hash="", locale=i18n.normalize_locale(locale),
                 email_confirmed_at=utcnow() if verified else None)
     session.add(user)
     session.flush()

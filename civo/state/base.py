@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from typing import Any
 
@@ -16,6 +17,8 @@ from civo.services.errors import CivoError
 from civo.state.live import FeedLive, SpaceLive, UserLive, space_token, user_token
 
 SESSION_MAX_AGE = int(sessions.SESSION_LIFETIME.total_seconds())
+# Behind HTTPS (production), the session cookie is never sent over plain HTTP.
+SECURE_COOKIES = os.environ.get("CIVO_SECURE_COOKIES", "") == "1"
 # Fire-and-forget tasks (immediate email delivery) kept referenced until they finish.
 _BACKGROUND: set = set()
 # "Load more" stops growing a list in one tab's state past this many rows.
@@ -44,7 +47,8 @@ class AppState(rx.State):
         "", name="locale", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
     )
     session_token: str = rx.Cookie(
-        "", name="civo_session", max_age=SESSION_MAX_AGE, same_site="strict", path="/"
+        "", name="civo_session", max_age=SESSION_MAX_AGE, same_site="strict", path="/",
+        secure=SECURE_COOKIES,
     )
     # That the visitor saw the cookie notice (functional, 6 months).
     cookie_notice_seen: str = rx.Cookie(

@@ -48,7 +48,8 @@ class PrivacyState(AppState):
         password = form.get("password", "")
         try:
             await run_service(privacy.delete_account, actor=await self._actor(),
-                              password=password if isinstance(password, str) else "")
+                              password=password if isinstance(password, str) else "",
+                              session_token=self.session_token)
         except CivoError as error:
             self.delete_error = self._error_text(error)
             return

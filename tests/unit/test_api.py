@@ -102,6 +102,9 @@ async def test_communities_are_public_ones_only_and_page_by_keyset(session, data
         == 404
     lyon = (await _get("/api/v1/communities/lyon")).json()
     assert lyon["parent"] == "auvergne-rhone-alpes" and lyon["kind"] == "city"
+    # A cursor past the largest id (PostgreSQL's INTEGER) is an empty last page.
+    beyond = await _get("/api/v1/communities?cursor=999999999999")
+    assert (beyond.status_code, beyond.json()) == (200, {"data": [], "next_cursor": None})
 
 
 async def test_contributions_are_public_visible_and_pseudonymous(session, data):
@@ -129,6 +132,32 @@ async def test_bulk_exports_hold_every_public_contribution(session, data):
     assert "Named idea" in {r["title"] for r in rows}
     for secret in SECRET_WORDS:
         assert secret not in csv_text and secret not in json.dumps(json_body)
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "trusted", "client"), [
+    ("203.0.113.9", "", "", "203.0.113.9"),
+    ("2001:db8:1:2:aaaa::1", "", "", "2001:db8:1:2::/64"),  # one household's block
+    ("2001:db8:1:2:bbbb::7", "", "", "2001:db8:1:2::/64"),
+    ("10.0.0.2", "198.51.100.4, 10.0.0.1", "10.0.0.1,10.0.0.2", "198.51.100.4"),
+    ("203.0.113.9", "198.51.100.4", "", "203.0.113.9"),  # an untrusted peer's header
+])
+def test_clients_are_counted_by_address_or_ipv6_block_behind_listed_proxies_only(
+        monkeypatch, peer, forwarded, trusted, client):
+    from starlette.requests import Request
+
+    monkeypatch.setenv("CIVO_TRUSTED_PROXIES", trusted)
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    request = Request({"type": "http", "client": (peer, 5000), "headers": headers})
+    assert ratelimit._client(request) == client
+
+
+def test_the_in_memory_count_stays_bounded(monkeypatch):
+    ratelimit.reset()
+    monkeypatch.setattr(ratelimit, "MAX_CLIENTS", 100)
+    for n in range(1000):
+        assert ratelimit._over_in_memory(f"198.51.{n // 256}.{n % 256}", 5) is None
+    assert len(ratelimit._seen) == 100
+    ratelimit.reset()
 
 
 async def test_too_many_requests_get_429_with_a_retry_after(monkeypatch, data):

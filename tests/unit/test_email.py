@@ -159,3 +159,24 @@ def test_without_smtp_messages_land_in_the_outbox_folder(session, tmp_path, monk
     assert mail.deliver_due(session=session) == {"sent": 1, "failed": 0}
     (written,) = tmp_path.glob("*.eml")
     assert b"To: nina@example.org" in written.read_bytes()
+
+
+def test_a_message_that_cannot_be_built_does_not_hold_up_the_others(session, inbox):
+    _register(session, email="first@example.org")
+    _register(session, email="second@example.org")
+    first = session.exec(select(OutboundEmail).order_by(OutboundEmail.id)).first()
+    session.execute(sa.update(OutboundEmail).where(OutboundEmail.id == first.id)
+                    .values(to_address="broken\nBcc: x@example.org"))
+    session.commit()
+    assert mail.deliver_due(session=session, transport=_smtp(inbox)) == {"sent": 1,
+                                                                         "failed": 1}
+    assert len(inbox.to("second@example.org")) == 1
+    session.expire_all()
+    broken = session.get(OutboundEmail, first.id)
+    assert broken.sent_at is None and broken.last_error and broken.attempts == 1
+
+
+def test_titles_with_line_breaks_make_one_line_subjects(session):
+    row = mail.queue(session, to="a@example.org", subject="Re: “Two\nlines”\r\n", body="b",
+                     kind="notification")
+    assert row.subject == "Re: “Two lines”"

@@ -52,6 +52,15 @@ def test_images_over_5_mb_are_refused():
         images.store(b"\xff\xd8\xff" + b"0" * images.MAX_BYTES, folder="ideas")
 
 
+def test_a_small_file_holding_a_huge_picture_is_refused_before_decoding(_uploads):
+    out = io.BytesIO()
+    Image.new("1", (8900, 8900)).save(out, format="PNG")  # 79 megapixels in a few KB
+    assert len(out.getvalue()) < images.MAX_BYTES
+    with pytest.raises(ValidationError, match="too large"):
+        images.store(out.getvalue(), folder="people")
+    assert list(_uploads.rglob("*.webp")) == []
+
+
 def test_an_idea_keeps_only_a_stored_image_name(session):
     who = actor(session, make_user(session, email="a@example.org", home="Lyon"))
     phase = phase_of(session, "School extracurricular timings").id

@@ -18,6 +18,7 @@ from civo.models import (
     User,
 )
 from civo.models._common import utcnow
+from civo.models.participation import Item
 from civo.modules.ideas import services as ideas
 from civo.services import (
     admin_projects,
@@ -44,6 +45,17 @@ def lyon(session):
     return {**{k: actor(session, v) for k, v in who.items()}, "ids": who, "phase": phase}
 
 
+def _publish_project(session, lyon, title: str) -> None:
+    """Lyon's admin publishes a project with an idea box: followers are told."""
+    project = admin_projects.create(session=session, actor=lyon["admin"],
+                                    community_id=community(session, "Lyon").id,
+                                    data={"title": title, "purpose": "p",
+                                          "expected_outcome": "o"})
+    admin_projects.add_phase(session=session, actor=lyon["admin"], project_id=project.id,
+                             data={"title": "Ideas", "module_key": "ideas"})
+    admin_projects.publish(session=session, actor=lyon["admin"], project_id=project.id)
+
+
 def _mine(session, user_id, **where):
     session.expire_all()
     stmt = select(Notification).where(Notification.user_id == user_id)
@@ -60,8 +72,11 @@ def _texts(session, who, locale="en"):
 def test_replies_reach_the_author_and_the_replied_to_never_oneself(session, lyon):
     idea = ideas.propose(session=session, actor=lyon["alice"], phase_id=lyon["phase"],
                          title="Bike racks", body="At every school.")
+    assert session.info[notifications.PING_KEY] == {lyon["ids"]["admin"]}  # a new idea
+    session.info[notifications.PING_KEY].clear()
     first = comments.post(session=session, actor=lyon["bruno"], item_id=idea.id, body="Yes!")
-    assert session.info[notifications.PING_KEY] == {lyon["ids"]["alice"]}
+    assert lyon["ids"]["alice"] in session.info[notifications.PING_KEY]
+    assert lyon["ids"]["bruno"] not in session.info[notifications.PING_KEY]
     comments.post(session=session, actor=lyon["alice"], item_id=idea.id, body="Thanks",
                   parent_id=first.id)  # Alice answers Bruno: Bruno is told, Alice is not
     comments.post(session=session, actor=lyon["chloe"], item_id=idea.id, body="And me",
@@ -125,13 +140,7 @@ def test_followers_hear_of_new_projects_following_their_settings(session, lyon):
     session.add(NotificationSetting(user_id=email_only, category="followed", in_app=False,
                                     email="weekly"))
     session.commit()
-    project = admin_projects.create(session=session, actor=lyon["admin"],
-                                    community_id=community(session, "Lyon").id,
-                                    data={"title": "Parks", "purpose": "p",
-                                          "expected_outcome": "o"})
-    admin_projects.add_phase(session=session, actor=lyon["admin"], project_id=project.id,
-                             data={"title": "Ideas", "module_key": "ideas"})
-    admin_projects.publish(session=session, actor=lyon["admin"], project_id=project.id)
+    _publish_project(session, lyon, "Parks")
     (alice_note,) = _mine(session, lyon["ids"]["alice"], kind="new_project")
     assert (alice_note.in_app, alice_note.email_state, alice_note.email_frequency) == \
         (True, "pending", "daily")
@@ -269,3 +278,86 @@ def test_unsubscribing_from_an_email_stops_those_categories(session, lyon, inbox
     assert found["followed"] == "off" and found["account"] == "immediate"
     with pytest.raises(tokens.InvalidLink):
         notifications.unsubscribe(session=session, token=token + "x")
+
+
+def _make_private(session, lyon):
+    from civo.models import Community
+    from civo.services import admin_communities
+
+    row = community(session, "Lyon")
+    data = admin_communities.CommunityInput(
+        name=row.name, kind=row.kind, place_id=row.place_id, parent_id=row.parent_id,
+        description=row.description, brand_color=row.brand_color,
+        languages=tuple(x for x in row.languages.split(",") if x), timezone=row.timezone,
+        is_private=True)
+    admin_communities.update(session=session, actor=lyon["admin"], community_id=row.id,
+                             data=data)
+    session.expire_all()
+    return session.get(Community, row.id)
+
+
+def test_a_community_made_private_tells_outsiders_nothing_more(session, lyon):
+    """Alice followed Lyon while it was public; it becomes private and she is no member."""
+    _publish_project(session, lyon, "Secret budget cut")
+    assert any("Secret budget cut" in t for t in _texts(session, lyon["alice"]))
+    before = community(session, "Lyon").follower_count
+    lyon_now = _make_private(session, lyon)
+    # Her old notification no longer shows what it was about; her follow is gone.
+    alice = actor(session, lyon["ids"]["alice"])
+    texts = _texts(session, alice)
+    assert texts and not any("Secret" in t or "Lyon" in t for t in texts)
+    assert lyon_now.follower_count < before
+    # Nor is she told of what happens there now, even through a leftover follow.
+    from civo.models import Follow
+
+    session.add(Follow(user_id=lyon["ids"]["alice"], community_id=lyon_now.id))
+    session.commit()
+    notifications.notify(session, recipients=notifications.followers(lyon_now.id),
+                         kind="update", community_id=lyon_now.id)
+    session.commit()
+    assert _mine(session, lyon["ids"]["alice"], kind="update") == []
+
+
+def test_a_moderated_contribution_is_no_longer_quoted_to_others(session, lyon):
+    idea = ideas.propose(session=session, actor=lyon["alice"], phase_id=lyon["phase"],
+                         title="Something rude", body="b")
+    comments.post(session=session, actor=lyon["bruno"], item_id=idea.id, body="Agreed")
+    mine = comments.post(session=session, actor=lyon["bruno"], item_id=idea.id, body="x")
+    comments.post(session=session, actor=lyon["chloe"], item_id=idea.id, body="No",
+                  parent_id=mine.id)
+    assert any("Something rude" in t for t in _texts(session, lyon["bruno"]))
+    session.execute(sa.update(Item).where(Item.id == idea.id).values(moderation="removed"))
+    session.commit()
+    assert not any("Something rude" in t for t in _texts(session, lyon["bruno"]))
+    assert any("Something rude" in t for t in _texts(session, lyon["alice"]))  # hers
+
+
+def test_switching_email_off_stops_what_was_waiting_and_weekly_moves_it(session, lyon):
+    idea = ideas.propose(session=session, actor=lyon["alice"], phase_id=lyon["phase"],
+                         title="Trees", body="b")
+    comments.post(session=session, actor=lyon["bruno"], item_id=idea.id, body="One")
+    assert [n.email_frequency for n in _mine(session, lyon["ids"]["alice"],
+                                             email_state="pending")] == ["daily"]
+    notifications.save_settings(session=session, actor=lyon["alice"],
+                                values={"contributions": (True, "weekly")})
+    assert [n.email_frequency for n in _mine(session, lyon["ids"]["alice"],
+                                             email_state="pending")] == ["weekly"]
+    notifications.save_settings(session=session, actor=lyon["alice"],
+                                values={"contributions": (True, "off")})
+    assert _mine(session, lyon["ids"]["alice"], email_state="pending") == []
+
+
+def test_a_full_batch_of_people_not_yet_due_does_not_starve_the_one_who_is(session, lyon):
+    idea = ideas.propose(session=session, actor=lyon["chloe"], phase_id=lyon["phase"],
+                         title="Benches", body="b")
+    for who in ("alice", "bruno"):  # both replied to; only Bruno's digest is due
+        mine = ideas.propose(session=session, actor=lyon[who], phase_id=lyon["phase"],
+                             title=f"{who} idea", body="b")
+        comments.post(session=session, actor=lyon["chloe"], item_id=mine.id, body="Hm")
+    session.execute(sa.update(User).where(User.id == lyon["ids"]["bruno"])
+                    .values(created_at=utcnow() - timedelta(days=2)))
+    session.commit()
+    assert idea.id
+    assert notifications.send_digests(session=session, batch=1) == 1
+    assert _mine(session, lyon["ids"]["bruno"], email_state="sent")
+    assert _mine(session, lyon["ids"]["alice"], email_state="sent") == []

@@ -32,7 +32,7 @@ from civo.services import (
     sessions,
     tokens,
 )
-from civo.services.errors import PermissionDenied, ValidationError
+from civo.services.errors import PermissionDenied, Throttled, ValidationError
 from tests.unit.conftest import actor, community, make_user
 from tests.unit.test_participation import phase_of
 
@@ -120,9 +120,24 @@ def test_accounts_without_a_password_need_a_fresh_sign_in(session, agnes):
     session.commit()
     with pytest.raises(PermissionDenied, match="Sign in again"):
         privacy.delete_account(session=session, actor=agnes["actor"])
-    sessions.start(session=session, user_id=agnes["id"])
-    privacy.delete_account(session=session, actor=agnes["actor"])
+    old = session.exec(select(UserSession)).first()
+    fresh = sessions.start(session=session, user_id=agnes["id"])
+    # Another browser's fresh sign-in does not confirm for this (older) session.
+    with pytest.raises(PermissionDenied, match="Sign in again"):
+        privacy.delete_account(session=session, actor=agnes["actor"],
+                               session_token="not-this-one")
+    assert old is not None and session.get(User, agnes["id"]) is not None
+    privacy.delete_account(session=session, actor=agnes["actor"], session_token=fresh)
     assert session.get(User, agnes["id"]) is None
+
+
+def test_the_delete_form_does_not_let_a_stolen_session_guess_the_password(session, agnes):
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        with pytest.raises(ValidationError, match="not your password"):
+            privacy.delete_account(session=session, actor=agnes["actor"], password="guess")
+    with pytest.raises(Throttled):
+        privacy.delete_account(session=session, actor=agnes["actor"], password=PASSWORD)
+    assert session.get(User, agnes["id"]) is not None
 
 
 def test_the_archive_holds_everything_personal_and_expires(session, agnes, _exports):
@@ -134,6 +149,7 @@ def test_the_archive_holds_everything_personal_and_expires(session, agnes, _expo
     assert data["account"]["bio"] == "I live rue Agnès-Quiparti"
     assert [c["title"] for c in data["contributions"]] == ["Plant trees"]
     assert [c["body"] for c in data["comments"]] == ["Good idea!"]
+    assert "reading_history" in data and "your_appeals" in data
     assert [r["emoji"] for r in data["reactions"]] == ["love"]
     assert len(data["supports"]) == 1 and data["reports_you_made"][0]["reason"] == "off_topic"
     assert {f["name"] for f in data["follows"]} >= {"Lyon", "France"}
@@ -160,3 +176,44 @@ def test_archives_are_limited_and_deleted_with_the_account(session, agnes, _expo
     privacy.delete_account(session=session, actor=agnes["actor"], password=PASSWORD)
     assert list(_exports.glob("*.zip")) == []
     assert notifications  # (imported for the fixture's reply notification)
+
+
+def test_emails_to_others_and_unused_pictures_do_not_outlive_her(session, agnes, tmp_path,
+                                                                 monkeypatch):
+    import io as _io
+
+    from PIL import Image
+
+    from civo.models import NotificationSetting, OutboundEmail
+    from civo.services import images
+
+    monkeypatch.setattr(images, "upload_dir", lambda: tmp_path / "uploads")
+    # The other person wants replies by email at once, in French; Agnès replies twice.
+    other_id = agnes["other"].user_id
+    session.add(NotificationSetting(user_id=other_id, category="contributions", in_app=True,
+                                    email="immediate"))
+    session.execute(sa.update(User).where(User.id == other_id).values(locale="fr"))
+    session.commit()
+    for text in ("First", "Second"):
+        comments.post(session=session, actor=agnes["actor"], item_id=agnes["hers"], body=text)
+    notifications.send_immediate(session=session)
+    queued = session.exec(select(OutboundEmail).where(OutboundEmail.user_id == other_id,
+                                                      OutboundEmail.kind == "notification")
+                          ).all()
+    assert len(queued) == 2 and all("Agnès Q" in e.subject + e.body_text for e in queued)
+    # One was delivered already (it keeps no text), the other still waits.
+    session.execute(sa.update(OutboundEmail).where(OutboundEmail.id == queued[0].id)
+                    .values(sent_at=utcnow(), subject="", body_text=""))
+    # A picture she uploaded but never saved to her profile.
+    out = _io.BytesIO()
+    Image.new("RGB", (20, 20)).save(out, format="PNG")
+    pending = profiles.accept_image(session=session, actor=agnes["actor"],
+                                    data=out.getvalue())
+    assert (tmp_path / "uploads" / pending).exists()
+
+    privacy.delete_account(session=session, actor=agnes["actor"], password=PASSWORD)
+    session.expire_all()
+    assert _everywhere(session, "Agnès") == []
+    waiting = session.get(OutboundEmail, queued[-1].id)
+    assert "Participant·e supprimé·e" in waiting.subject + waiting.body_text
+    assert not (tmp_path / "uploads" / pending).exists()

@@ -72,3 +72,53 @@ def test_a_suspended_account_is_not_opened_by_its_provider(session):
     session.commit()
     with pytest.raises(ValidationError, match="suspended"):
         sso.sign_in_with(session=session, provider_name="mock", claims={"sub": "s"})
+
+
+def test_someone_who_registered_an_address_they_do_not_own_loses_it_to_its_owner(session):
+    """An attacker registers the victim's address with a password and never confirms it;
+    the victim later signs in with a provider that verified the address."""
+    from civo.services import accounts
+
+    squatter = make_user(session, email="victim@example.org", home="Lyon",
+                         password="attacker passphrase 1", confirmed=False)
+    old_session = sessions.start(session=session, user_id=squatter)
+    signed = sso.sign_in_with(session=session, provider_name="mock", claims={
+        "sub": "v", "email": "victim@example.org", "email_verified": True})
+    assert sessions.resolve(session=session, token=signed.token) == squatter
+    assert sessions.resolve(session=session, token=old_session) is None
+    with pytest.raises(ValidationError, match="Wrong email or password"):
+        accounts.authenticate(session=session, email="victim@example.org",
+                              password="attacker passphrase 1")
+
+
+def test_a_password_reset_unlinks_identities_linked_on_an_unproven_address(session):
+    """An attacker's provider does not verify emails: the account it made for the victim's
+    address stops opening once the address's owner resets the password."""
+    from civo.services import accounts, tokens
+
+    sso.sign_in_with(session=session, provider_name="mock",
+                     claims={"sub": "att", "email": "owner2@example.org"})
+    user = session.exec(select(User).where(User.email == "owner2@example.org")).one()
+    link = tokens.make("reset-password", {"u": user.id, "f": accounts._fingerprint(user)})
+    accounts.reset_password(session=session, token=link, password="the owner's passphrase")
+    assert session.exec(select(ExternalIdentity)).all() == []
+    with pytest.raises(ValidationError, match="already uses this email"):
+        sso.sign_in_with(session=session, provider_name="mock",
+                         claims={"sub": "att", "email": "owner2@example.org"})
+
+
+def test_provider_accounts_get_no_server_error_on_the_password_form(session):
+    from civo.services import accounts
+
+    sso.sign_in_with(session=session, provider_name="mock", claims={
+        "sub": "p", "email": "nopass@example.org", "email_verified": True})
+    with pytest.raises(ValidationError, match="Wrong email or password"):
+        accounts.authenticate(session=session, email="nopass@example.org", password="")
+
+
+def test_without_a_name_the_public_name_is_a_pseudonym_not_the_email(session):
+    sso.sign_in_with(session=session, provider_name="mock", locale="fr", claims={
+        "sub": "q", "email": "jeanne.dupont.1987@example.org", "email_verified": True})
+    user = session.exec(select(User).where(User.email == "jeanne.dupont.1987@example.org")).one()
+    assert user.display_name.startswith("Participant-") and "jeanne" not in user.display_name
+    assert user.locale == "fr"

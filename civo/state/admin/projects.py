@@ -154,7 +154,9 @@ class ProjectAdminState(AdminState):
             return
         await self._refresh()
         self._done("Phase saved.")
-        await self._announce_to(self._community_id)  # open project pages follow
+        # Open project pages follow; a phase that opened told the followers, whose bells
+        # recount on the platform channel.
+        await self._announce_to(self._community_id, new_item=True)
 
     @rx.event
     async def move_phase(self, phase_id: int, offset: int):
