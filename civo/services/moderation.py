@@ -214,7 +214,9 @@ def _notice(session: Session, case: ModerationCase, kind: str, reason: str,
     session.add(ModerationNotice(user_id=case.author_id, case_id=case.id, kind=kind,
                                  reason=reason, created_at=now))
     notifications.notify(session, recipients=[case.author_id], kind=kind,
-                         item_id=_item_of(session, case), community_id=case.community_id)
+                         item_id=_item_of(session, case), community_id=case.community_id,
+                         params={"on_comment": True} if case.target_kind == "comment"
+                         else None)
 
 
 def _item_of(session: Session, case: ModerationCase) -> int | None:

@@ -341,6 +341,14 @@ TEXTS = {
 }
 
 
+# A moderation notice about a comment names the contribution it was written on.
+COMMENT_TEXTS = {
+    "hidden": N_("Your comment on “{title}” is hidden pending review."),
+    "removed": N_("The moderators removed your comment on “{title}”."),
+    "restored": N_("Your comment on “{title}” is visible again."),
+}
+
+
 def describe(session: Session, rows: list[Notification], locale: str, *,
              viewer: policy.Actor | None = None) -> list[NotificationView]:
     """Texts for notifications of one person (``viewer``, read from the rows when not
@@ -410,7 +418,9 @@ def describe(session: Session, rows: list[Notification], locale: str, *,
                                                    tag=author.tag),
                          "deleted": i18n.gettext(locale, "Deleted participant")}.get(
                 author.kind, author.label)
-        text = i18n.gettext(locale, TEXTS[row.kind], title=title, community=community,
+        template = (COMMENT_TEXTS.get(row.kind, TEXTS[row.kind])
+                    if (row.params or {}).get("on_comment") else TEXTS[row.kind])
+        text = i18n.gettext(locale, template, title=title, community=community,
                             who=who_label,
                             phase=phases.get((row.params or {}).get("phase_id"), ""))
         group = f"item:{row.item_id}" if row.item_id else f"community:{row.community_id}"

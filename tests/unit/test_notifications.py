@@ -264,6 +264,7 @@ def test_immediate_emails_and_the_account_category_which_is_always_on(session, l
     _deliver(session, inbox)
     (notice,) = inbox.to("bruno@example.org")
     assert "hidden pending review" in notice["Subject"]
+    assert notice["Subject"].startswith("Your comment on “")  # not "your contribution"
     assert "List-Unsubscribe" not in notice  # nothing to unsubscribe from
 
 
