@@ -50,6 +50,10 @@ def forgot_page() -> rx.Component:
 
 def reset_page() -> rx.Component:
     return page_shell(
+        rx.cond(ResetState.link_error != "", rx.vstack(
+            rx.text(ResetState.link_error, role="alert", id="reset-link-error"),
+            rx.link(t("Ask for a new link"), href="/forgot", underline="always"),
+            spacing="2"),
         rx.form(rx.vstack(
             rx.el.label(t("New password"), html_for="reset-password",
                         class_name="field-label"),
@@ -62,6 +66,6 @@ def reset_page() -> rx.Component:
                                                     class_name="field-error",
                                                     id="reset-error")),
             rx.button(t("Save the new password"), type="submit", size="3", id="reset-submit"),
-            spacing="2", align="start"), on_submit=ResetState.save_password),
+            spacing="2", align="start"), on_submit=ResetState.save_password)),
         heading=t("Choose a new password"),
     )

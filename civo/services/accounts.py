@@ -298,12 +298,22 @@ def request_password_reset(*, session: Session, email: str) -> None:
     session.commit()
 
 
-def reset_password(*, session: Session, token: str, password: str) -> int:
-    """Set a new password from a reset link (single use, 1 hour); every session ends."""
+def _reset_user(session: Session, token: str) -> User:
     data = tokens.read("reset-password", token, max_age=emails.RESET_MINUTES * 60)
     user = session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or data.get("f") != _fingerprint(user):
         raise tokens.InvalidLink("This link was already used or is no longer valid.")
+    return user
+
+
+def check_reset_link(*, session: Session, token: str) -> None:
+    """Raise the reset page's message before anyone types a password for a dead link."""
+    _reset_user(session, token)
+
+
+def reset_password(*, session: Session, token: str, password: str) -> int:
+    """Set a new password from a reset link (single use, 1 hour); every session ends."""
+    user = _reset_user(session, token)
     passwords.validate(password or "", email=user.email, full_name=user.full_name)
     # Single use even against two requests at once: only the first finds the old hash.
     done = session.execute(sa.update(User).where(

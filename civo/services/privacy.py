@@ -278,7 +278,10 @@ def export(*, session: Session, actor: policy.Actor) -> Export:
     from civo.services.images import upload_dir
 
     policy.require(actor, "account.manage_own")
-    user = session.get(User, actor.user_id)
+    # The account row is locked while counting (PostgreSQL): parallel clicks cannot all
+    # pass the daily limit.
+    user = session.exec(select(User).where(User.id == actor.user_id).with_for_update()
+                        ).first()
     if user is None:
         raise NotFound("This account no longer exists.")
     recent = session.exec(select(sa.func.count()).select_from(DataExport).where(
@@ -303,7 +306,12 @@ def export(*, session: Session, actor: policy.Actor) -> Export:
     expires = utcnow() + timedelta(days=EXPORT_DAYS)
     row = DataExport(user_id=user.id, file_name=file_name, expires_at=expires)
     session.add(row)
-    session.commit()
+    try:
+        session.commit()
+    except Exception:  # e.g. the account was deleted meanwhile: no orphan archive
+        session.rollback()
+        (export_dir() / file_name).unlink(missing_ok=True)
+        raise
     return Export(tokens.make("export", {"x": row.id, "f": file_name}), expires)
 
 

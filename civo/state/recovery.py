@@ -61,10 +61,15 @@ class ResetState(AppState):
 
     done: bool = False
     error: str = ""
+    link_error: str = ""  # a forged, expired or used link: said before the form
 
     @rx.event
-    def load(self):
-        self.done, self.error = False, ""
+    async def load(self):
+        self.done, self.error, self.link_error = False, "", ""
+        try:
+            await run_service(accounts.check_reset_link, token=_token(self))
+        except CivoError as error:
+            self.link_error = self._error_text(error)
 
     @rx.event
     async def save_password(self, form: dict[str, Any]):

@@ -47,3 +47,11 @@ def test_a_new_citizen_confirms_by_email_then_posts(page: Page, base_url: str, s
     page.locator("#idea-submit").click()
     expect(page).to_have_url(re.compile(r"/i/\d+/?$"))
     expect(page.locator("main h1")).to_have_text("Homework corner")
+
+
+def test_a_dead_reset_link_says_so_before_asking_for_a_password(page: Page, base_url: str):
+    goto(page, base_url, "/reset/forged-or-expired")
+    expect(page.locator("#reset-link-error")).to_contain_text("This link is not valid.")
+    expect(page.locator("#reset-password")).to_have_count(0)
+    page.get_by_role("link", name="Ask for a new link").click()
+    expect(page).to_have_url(re.compile(r"/forgot/?$"))

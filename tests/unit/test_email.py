@@ -113,12 +113,15 @@ def test_password_reset_works_once_and_ends_every_session(session, inbox):
     (message,) = [m for m in inbox.to("rita@example.org")
                   if m["Subject"] == "Reset your password"]
     token = _token_from(link_in(message, "/reset/"))
+    accounts.check_reset_link(session=session, token=token)  # the page opens its form
     with pytest.raises(ValidationError):  # a weak password: refused, nothing used up
         accounts.reset_password(session=session, token=token, password="short")
     accounts.reset_password(session=session, token=token, password="new garden path 2026")
     assert sessions.resolve(session=session, token=token_before) is None
     assert accounts.authenticate(session=session, email="rita@example.org",
                                  password="new garden path 2026") == user_id
+    with pytest.raises(tokens.InvalidLink, match="already used"):
+        accounts.check_reset_link(session=session, token=token)  # said before typing
     with pytest.raises(tokens.InvalidLink, match="already used"):
         accounts.reset_password(session=session, token=token, password="another one 2026!")
     assert passwords.verify("new garden path 2026", session.get(User, user_id).password_hash)
