@@ -91,6 +91,11 @@ class OutboundEmail(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body_text: str = Field(sa_type=sa.Text)
     headers: dict[str, str] = Field(default_factory=dict, sa_type=sa.JSON)
+    # A notification email or digest is written when it is sent, from these notifications
+    # (live data: a name deleted meanwhile reads "Deleted participant"); until then its
+    # subject and body stay empty.
+    notification_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON,
+                                        sa_column_kwargs={"server_default": "[]"})
     created_at: datetime = created_at_field()
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False,

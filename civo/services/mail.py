@@ -64,12 +64,13 @@ def sender() -> str:
 
 
 def queue(session: Session, *, to: str, subject: str, body: str, kind: str,
-          user_id: int | None = None, headers: dict[str, str] | None = None) -> OutboundEmail:
-    """Add a message to the queue (inside the caller's transaction: it commits)."""
-    # One line: a title with a line break must not make an invalid header.
-    subject = " ".join(subject.split())
-    message = OutboundEmail(user_id=user_id, to_address=to, subject=subject[:300],
-                            body_text=body, headers=headers or {}, kind=kind)
+          user_id: int | None = None, headers: dict[str, str] | None = None,
+          notification_ids: list[int] | None = None) -> OutboundEmail:
+    """Add a message to the queue (inside the caller's transaction: it commits).
+    With ``notification_ids``, subject and body are written at sending time."""
+    message = OutboundEmail(user_id=user_id, to_address=to, subject=_one_line(subject),
+                            body_text=body, headers=headers or {}, kind=kind,
+                            notification_ids=notification_ids or [])
     session.add(message)
     return message
 
@@ -125,16 +126,34 @@ class Transport:
             client.send_message(message)
 
 
+def _one_line(subject: str) -> str:
+    """A title with a line break must not make an invalid header."""
+    return " ".join(subject.split())[:300]
+
+
 def _message(row: OutboundEmail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender()
     message["To"] = row.to_address
-    message["Subject"] = row.subject
+    message["Subject"] = _one_line(row.subject)
     message["Message-ID"] = make_msgid(idstring=f"civo{row.id}", domain="civo.localhost")
     for name, value in (row.headers or {}).items():
         message[name] = value
     message.set_content(row.body_text)
     return message
+
+
+def _write_now(session: Session, row: OutboundEmail) -> bool:
+    """Fill a notification email's subject, body and headers from live data (not saved:
+    the row keeps no text). False when there is nothing left to say."""
+    from civo.services import notifications
+
+    written = notifications.write_email(session, row)
+    if written is None:
+        return False
+    row.subject, row.body_text, row.headers = written
+    session.expunge(row)  # what was written goes out, never into the table
+    return True
 
 
 def backoff(attempts: int) -> timedelta:
@@ -166,6 +185,12 @@ def deliver_due(*, session: Session, now: datetime | None = None, limit: int = 5
             continue  # another worker has it
         row = session.get(OutboundEmail, message_id)
         try:
+            if row.notification_ids and not _write_now(session, row):
+                # Every notification it was about is gone (its reader deleted them).
+                session.execute(sa.update(OutboundEmail).where(OutboundEmail.id == message_id)
+                                .values(claimed_until=None, sent_at=utcnow()))
+                session.commit()
+                continue
             transport.send(_message(row))
         except Exception as error:  # noqa: BLE001 - one bad message must not stop the round
             if not isinstance(error, (OSError, smtplib.SMTPException)):

@@ -41,7 +41,7 @@ from civo.models.moderation import (
     SuspensionProposal,
 )
 from civo.models.participation import Comment, Item, Moderation
-from civo.services import items, rich_text, sessions
+from civo.services import items, rich_text, sessions, validate
 from civo.services.errors import NotFound, Throttled, ValidationError
 from civo.services.validate import is_number
 
@@ -78,9 +78,8 @@ def _target(session: Session, actor: policy.Actor, kind: Any, target_id: Any) ->
             raise NotFound("This contribution does not exist.")
         return Target("item", item, item, where)
     if kind == "comment":
-        if not isinstance(target_id, int) or isinstance(target_id, bool):
-            raise NotFound("This comment does not exist.")
-        comment = session.get(Comment, target_id)
+        comment = session.get(Comment, validate.record_id(
+            target_id, N_("This comment does not exist.")))
         if comment is None or comment.deleted_at is not None:
             raise NotFound("This comment does not exist.")
         item, where = items.load(session, actor, comment.item_id)
@@ -198,10 +197,10 @@ def _hide(session: Session, case: ModerationCase, now: datetime) -> None:
     case.hidden = True
     session.add(case)
     _set_visibility(session, case.target_kind, case.target_id, Moderation.HIDDEN)
+    reasons = _reasons_text(session, case)
     session.add(ModerationLog(actor_id=None, action="auto_hide", case_id=case.id,
-                              subject_id=case.author_id, reason=_reasons_text(session, case),
-                              created_at=now))
-    _notice(session, case, "hidden", _reasons_text(session, case), now)
+                              subject_id=case.author_id, reason=reasons, created_at=now))
+    _notice(session, case, "hidden", reasons, now)
 
 
 def _notice(session: Session, case: ModerationCase, kind: str, reason: str,
@@ -237,8 +236,13 @@ def _tell_moderators(session: Session, case: ModerationCase, kind: str,
                          item_id=_item_of(session, case), community_id=case.community_id)
 
 
+def _standing_flags(case: ModerationCase):
+    """The flags that still speak for a case: a restore rejected the earlier ones."""
+    return sa.and_(Flag.case_id == case.id, Flag.outcome != "rejected")
+
+
 def _reasons(session: Session, case: ModerationCase) -> Counter:
-    return Counter(session.exec(select(Flag.reason).where(Flag.case_id == case.id)).all())
+    return Counter(session.exec(select(Flag.reason).where(_standing_flags(case))).all())
 
 
 def _reasons_text(session: Session, case: ModerationCase) -> str:
@@ -405,7 +409,7 @@ def _case_row(session: Session, case: ModerationCase) -> CaseRow | None:
         (row.author_id, row.is_anonymous, item.project_id)]
     reasons = _reasons(session, case)
     details = tuple(d for d in session.exec(select(Flag.details).where(
-        Flag.case_id == case.id, Flag.details != "").order_by(Flag.id).limit(10)))
+        _standing_flags(case), Flag.details != "").order_by(Flag.id).limit(10)))
     text = (f"{row.title}\n{row.body}" if case.target_kind == "item" and row.title
             else row.body)
     return CaseRow(
@@ -438,9 +442,8 @@ def open_cases(*, session: Session, actor: policy.Actor) -> int:
 def _case(session: Session, actor: policy.Actor, case_id: Any) -> ModerationCase:
     from civo.models import Community
 
-    if not isinstance(case_id, int) or isinstance(case_id, bool):
-        raise NotFound("This case does not exist.")
-    case = session.get(ModerationCase, case_id)
+    case = session.get(ModerationCase, validate.record_id(
+        case_id, N_("This case does not exist.")))
     if case is None:
         raise NotFound("This case does not exist.")
     policy.require(actor, "moderation.act", session.get(Community, case.community_id))
@@ -547,8 +550,9 @@ def decide_proposal(*, session: Session, actor: policy.Actor, proposal_id: Any,
                     suspend: Any, reason: Any = "") -> None:
     """Suspend the account (sessions end, sign-in refused) or dismiss the proposal."""
     policy.require(actor, "moderation.suspend")
-    if not isinstance(proposal_id, int) or not isinstance(suspend, bool):
+    if not isinstance(suspend, bool):
         raise ValidationError("Invalid request.")
+    proposal_id = validate.record_id(proposal_id, N_("This proposal was already decided."))
     text = rich_text.clean(reason, label="Reason", max_len=TEXT_MAX, required=suspend,
                            field="reason")
     proposal = session.get(SuspensionProposal, proposal_id)

@@ -35,6 +35,7 @@ from civo.models.notifications import (
     Frequency,
     Notification,
     NotificationSetting,
+    OutboundEmail,
 )
 from civo.models.participation import Comment, Item
 from civo.services import mail, tokens
@@ -449,8 +450,11 @@ def _unsubscribe_headers(user_id: int, categories: list[str]) -> tuple[str, dict
 def _compose(session: Session, user: User, rows: list[Notification], *,
              digest: str | None) -> tuple[str, str, dict[str, str]]:
     """(subject, body, headers): one section per item, each event on its own line."""
+    from civo.services import accounts
+
     locale = i18n.normalize_locale(user.locale) or i18n.DEFAULT_LOCALE
-    views = describe(session, rows, locale)
+    views = describe(session, rows, locale,
+                     viewer=accounts.actor_for(session=session, user_id=user.id, user=user))
     sections: dict[str, list[NotificationView]] = {}
     for view in views:
         sections.setdefault(view.group, []).append(view)
@@ -486,16 +490,30 @@ def _send(session: Session, user: User, rows: list[Notification], *, digest: str
           kind: str) -> bool:
     """Queue one email for ``rows`` and mark them sent, atomically: True if it went."""
     ids = [r.id for r in rows]
-    subject, body, headers = _compose(session, user, rows, digest=digest)
     done = session.execute(sa.update(Notification).where(
         Notification.id.in_(ids), Notification.email_state == "pending")
         .values(email_state="sent")).rowcount
     if done != len(ids):  # another worker took some: none of this is sent by us
         session.rollback()
         return False
-    mail.queue(session, to=user.email, user_id=user.id, subject=subject, body=body,
-               kind=kind, headers=headers)
+    # Written when sent (write_email), from live data: what changes meanwhile — an
+    # author who deleted their account, an item moderated — is what the email says.
+    mail.queue(session, to=user.email, user_id=user.id, subject="", body="", kind=kind,
+               notification_ids=ids)
     return True
+
+
+def write_email(session: Session, email: OutboundEmail) -> tuple[str, str, dict] | None:
+    """(subject, body, headers) of a queued notification email or digest, or None when
+    none of its notifications is left."""
+    user = session.get(User, email.user_id) if email.user_id else None
+    rows = list(session.exec(select(Notification).where(
+        Notification.id.in_(email.notification_ids), Notification.user_id == email.user_id)
+        .order_by(Notification.id))) if user else []
+    if not rows:
+        return None
+    digest = rows[0].email_frequency if email.kind == "digest" else None
+    return _compose(session, user, rows, digest=digest)
 
 
 def send_immediate(*, session: Session, limit: int = 200) -> int:

@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import i18n, policy
+from civo import policy
 from civo.models import (
     Comment,
     Community,
@@ -113,7 +113,6 @@ def erase(session: Session, user: User) -> list[Callable[[], None]]:
     """Erase ``user`` inside the caller's transaction; returns the removal of their files
     (pictures, unused uploads, archives), to run once that transaction committed."""
     uid, email = user.id, user.email
-    names = {user.display_name, user.full_name} - {""}
     pictures = {name for name in (user.avatar, user.cover) if name}
     pictures |= set(session.exec(select(StoredFile.name).where(
         StoredFile.owner_id == uid, StoredFile.attached_at.is_(None))).all())
@@ -140,7 +139,6 @@ def erase(session: Session, user: User) -> list[Callable[[], None]]:
         select(Follow.community_id).where(Follow.user_id == uid)))
         .values(follower_count=Community.follower_count - 1))
     archives = list(session.exec(select(DataExport.file_name).where(DataExport.user_id == uid)))
-    _unname_in_queued_emails(session, names)
     for model, column in [(ItemRead, ItemRead.user_id), (Favourite, Favourite.user_id),
                           (Follow, Follow.user_id), (Membership, Membership.user_id),
                           (CommunityRole, CommunityRole.user_id),
@@ -160,28 +158,6 @@ def erase(session: Session, user: User) -> list[Callable[[], None]]:
     return ([functools.partial(images.remove, name) for name in pictures]
             + [functools.partial((export_dir() / name).unlink, missing_ok=True)
                for name in archives])
-
-
-def _unname_in_queued_emails(session: Session, names: set[str]) -> None:
-    """Emails waiting for other people that name the person (a reply notification) say
-    "Deleted participant" instead, in each recipient's language. Sent emails keep no
-    text (:func:`civo.services.mail.deliver_due`)."""
-    for name in (n for n in names if len(n) >= 2):
-        for locale in i18n.LOCALES:
-            placeholder = i18n.gettext(locale, "Deleted participant")
-            others = [x for x in i18n.LOCALES if x != i18n.DEFAULT_LOCALE]
-            readers = select(User.id).where(
-                User.locale == locale if locale != i18n.DEFAULT_LOCALE
-                else sa.or_(User.locale.is_(None), User.locale.not_in(others)))
-            session.execute(sa.update(OutboundEmail).where(
-                OutboundEmail.sent_at.is_(None), OutboundEmail.user_id.in_(readers),
-                sa.or_(OutboundEmail.subject.contains(name, autoescape=True),
-                       OutboundEmail.body_text.contains(name, autoescape=True)))
-                .values(subject=sa.func.replace(OutboundEmail.subject, name, placeholder),
-                        body_text=sa.func.replace(OutboundEmail.body_text, name,
-                                                  placeholder)))
-
-
 
 
 # ---- downloading one's data -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from civo.i18n import N_
 from civo.services.errors import ValidationError
 
 URL_MAX = 500
@@ -123,10 +124,11 @@ def is_number(text: str, *, max_digits: int = 11) -> bool:
     return 0 < len(text) <= max_digits and text.isascii() and text.isdecimal()
 
 
-def record_id(value: Any) -> int:
-    """An id sent by the browser: an int (never a string with SQL in it)."""
+def record_id(value: Any, missing: str = N_("This page does not exist.")) -> int:
+    """An id sent by the browser: an int (never a string with SQL in it, never a bool);
+    anything else is ``NotFound(missing)``."""
     from civo.services.errors import NotFound
 
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise NotFound("This page does not exist.")
+        raise NotFound(missing)
     return value

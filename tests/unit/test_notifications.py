@@ -232,8 +232,8 @@ def test_a_digest_groups_many_events_by_item_without_dropping_or_repeating(sessi
     comments.post(session=session, actor=lyon["bruno"], item_id=posted[0].id, body="Again")
     assert notifications.send_digests(session=session) == 0
     notifications.send_digests(session=session, now=utcnow() + timedelta(days=1, minutes=1))
-    digests = session.exec(select(OutboundEmail.body_text).where(
-        OutboundEmail.to_address == "alice@example.org", OutboundEmail.kind == "digest")).all()
+    _deliver(session, inbox)
+    digests = [m.get_content() for m in inbox.to("alice@example.org")]
     assert len(digests) == 2 and "replied to “Idea 0”" in digests[1]
     assert "Idea 2" not in digests[1]  # only what happened since the first
     assert session.get(DigestState, (alice_id, "daily")) is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import json
 import zipfile
@@ -24,6 +26,7 @@ from civo.services import (
     accounts,
     comments,
     items,
+    mail,
     moderation,
     notifications,
     privacy,
@@ -178,6 +181,10 @@ def test_archives_are_limited_and_deleted_with_the_account(session, agnes, _expo
     assert notifications  # (imported for the fixture's reply notification)
 
 
+def _read_eml(path):
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+
+
 def test_emails_to_others_and_unused_pictures_do_not_outlive_her(session, agnes, tmp_path,
                                                                  monkeypatch):
     import io as _io
@@ -193,17 +200,24 @@ def test_emails_to_others_and_unused_pictures_do_not_outlive_her(session, agnes,
     session.add(NotificationSetting(user_id=other_id, category="contributions", in_app=True,
                                     email="immediate"))
     session.execute(sa.update(User).where(User.id == other_id).values(locale="fr"))
+    session.execute(sa.delete(OutboundEmail))  # (registration emails)
     session.commit()
     for text in ("First", "Second"):
         comments.post(session=session, actor=agnes["actor"], item_id=agnes["hers"], body=text)
     notifications.send_immediate(session=session)
     queued = session.exec(select(OutboundEmail).where(OutboundEmail.user_id == other_id,
                                                       OutboundEmail.kind == "notification")
-                          ).all()
-    assert len(queued) == 2 and all("Agnès Q" in e.subject + e.body_text for e in queued)
-    # One was delivered already (it keeps no text), the other still waits.
-    session.execute(sa.update(OutboundEmail).where(OutboundEmail.id == queued[0].id)
-                    .values(sent_at=utcnow(), subject="", body_text=""))
+                          .order_by(OutboundEmail.id)).all()
+    assert len(queued) == 2
+    outbox = tmp_path / "outbox"
+    transport = mail.Transport("outbox", outbox=outbox)
+    # The first goes out while she exists: it names her; the table keeps no text of it.
+    session.execute(sa.update(OutboundEmail).where(OutboundEmail.id == queued[1].id)
+                    .values(next_attempt_at=utcnow() + timedelta(hours=1)))
+    session.commit()
+    assert mail.deliver_due(session=session, transport=transport)["sent"] == 1
+    (first,) = outbox.glob("*.eml")
+    assert "Agnès Q" in _read_eml(first)["Subject"]
     # A picture she uploaded but never saved to her profile.
     out = _io.BytesIO()
     Image.new("RGB", (20, 20)).save(out, format="PNG")
@@ -214,6 +228,12 @@ def test_emails_to_others_and_unused_pictures_do_not_outlive_her(session, agnes,
     privacy.delete_account(session=session, actor=agnes["actor"], password=PASSWORD)
     session.expire_all()
     assert _everywhere(session, "Agnès") == []
-    waiting = session.get(OutboundEmail, queued[-1].id)
-    assert "Participant·e supprimé·e" in waiting.subject + waiting.body_text
+    # The second is written when it goes, after her deletion, in the reader's French.
+    first.unlink()
+    assert mail.deliver_due(session=session, transport=transport,
+                            now=utcnow() + timedelta(hours=2))["sent"] == 1
+    (second,) = outbox.glob("*.eml")
+    text = _read_eml(second)
+    assert "Participant·e supprimé·e" in text["Subject"] + text.get_content()
+    assert "Agnès" not in text["Subject"] + text.get_content()
     assert not (tmp_path / "uploads" / pending).exists()
