@@ -68,7 +68,9 @@ def session_scope() -> Iterator[Session]:
 def _call_with_session(func: Callable[..., T], kwargs: dict[str, Any]) -> tuple[T, set]:
     with session_scope() as session:
         result = func(session=session, **kwargs)
-        return result, set(session.info.get("civo_ping_users", ()))
+        from civo.services.notifications import PING_KEY
+
+        return result, set(session.info.get(PING_KEY, ()))
 
 
 async def run_service(func: Callable[..., T], /, **kwargs: Any) -> T:

@@ -328,6 +328,10 @@ def reset_password(*, session: Session, token: str, password: str) -> int:
     # someone else, on an address they did not prove) are unlinked; a provider that
     # verifies this address links again at the next "Sign in with …".
     session.execute(sa.delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
+    # Nor does whoever held the account keep a "download my data" link.
+    from civo.services import privacy
+
+    privacy.drop_archives(session, user.id)
     sessions.end_all(session=session, user_id=user.id)
     session.commit()
     return user.id

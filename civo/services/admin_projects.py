@@ -319,7 +319,7 @@ def update_phase(*, session: Session, actor: policy.Actor, phase_id: Any,
         notifications.notify(session, recipients=notifications.followers(
             _project_row.community_id), kind="phase_open", actor=actor, item_id=entry,
             community_id=_project_row.community_id, project_id=_project_row.id,
-            params={"phase_id": phase.id})
+            params={"phase_id": phase.id}, ping=False)  # (the handler moves FeedLive)
     session.commit()
     return phase
 

@@ -55,7 +55,8 @@ def _post(session: Session, actor: policy.Actor, community: Community, *, kind: 
 
     notifications.notify(session, recipients=notifications.followers(community.id),
                          kind="new_project" if kind == "project" else kind, actor=actor,
-                         item_id=item.id, community_id=community.id, project_id=project_id)
+                         item_id=item.id, community_id=community.id, project_id=project_id,
+                         ping=False)  # (the handler moves the platform channel)
     return item
 
 

@@ -214,8 +214,8 @@ def _notice(session: Session, case: ModerationCase, kind: str, reason: str,
                                  reason=reason, created_at=now))
     notifications.notify(session, recipients=[case.author_id], kind=kind,
                          item_id=_item_of(session, case), community_id=case.community_id,
-                         params={"on_comment": True} if case.target_kind == "comment"
-                         else None)
+                         params={"comment_id": case.target_id}
+                         if case.target_kind == "comment" else None)
 
 
 def _item_of(session: Session, case: ModerationCase) -> int | None:

@@ -70,13 +70,14 @@ def notify(session: Session, *, recipients: Iterable[int] | sa.Select | sa.Compo
     """Tell ``recipients`` (ids, or a SELECT of user ids) about an event, following their
     settings, in the caller's transaction. The acting person is never told of their own
     act; suspended accounts are not told anything.
+
+    ``ping``: the bells of exactly those who got it in app move live (after commit, see
+    :func:`civo.db.run_service`). A whole audience (a community's followers) passes False:
+    the state handler that made the news moves the platform channel (FeedLive), on which
+    every signed-in tab recounts its own bell.
     """
     category = KINDS[kind]
-    if category == Category.ADMIN and isinstance(recipients, sa.Select | sa.CompoundSelect):
-        # Admins and moderators are few: each gets their own live ping.
-        recipients = session.execute(recipients).scalars().all()
-    direct = not isinstance(recipients, sa.Select | sa.CompoundSelect)
-    if direct:
+    if not isinstance(recipients, sa.Select | sa.CompoundSelect):
         recipients = sorted({int(r) for r in recipients if r is not None})
         if not recipients:
             return
@@ -98,15 +99,14 @@ def notify(session: Session, *, recipients: Iterable[int] | sa.Select | sa.Compo
     if actor is not None and actor.user_id is not None:
         chosen = chosen.where(User.id != actor.user_id)
     chosen = _only_who_may_see(session, chosen, community_id, item_id)
-    session.execute(sa.insert(Notification).from_select(
+    insert = sa.insert(Notification).from_select(
         ["user_id", "category", "kind", "item_id", "community_id", "project_id", "params",
-         "in_app", "email_state", "email_frequency", "created_at"], chosen))
-    if ping and direct:
-        others = {r for r in recipients if actor is None or r != actor.user_id}
-        session.info.setdefault(PING_KEY, set()).update(others)
-    # A whole audience (a community's followers) is not pinged one by one: the state
-    # handler that made the news moves the platform channel (FeedLive) on which every
-    # signed-in tab recounts its own bell.
+         "in_app", "email_state", "email_frequency", "created_at"], chosen)
+    if not ping:
+        session.execute(insert)
+        return
+    told = session.execute(insert.returning(Notification.user_id, Notification.in_app)).all()
+    session.info.setdefault(PING_KEY, set()).update(uid for uid, shown in told if shown)
 
 
 def _only_who_may_see(session: Session, chosen: sa.Select, community_id: int | None,
@@ -420,7 +420,7 @@ def describe(session: Session, rows: list[Notification], locale: str, *,
                          "deleted": i18n.gettext(locale, "Deleted participant")}.get(
                 author.kind, author.label)
         template = (COMMENT_TEXTS.get(row.kind, TEXTS[row.kind])
-                    if (row.params or {}).get("on_comment") else TEXTS[row.kind])
+                    if (row.params or {}).get("comment_id") else TEXTS[row.kind])
         text = i18n.gettext(locale, template, title=title, community=community,
                             who=who_label,
                             phase=phases.get((row.params or {}).get("phase_id"), ""))

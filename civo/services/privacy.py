@@ -303,6 +303,14 @@ def archive_path(*, session: Session, token: str) -> Path:
     return path
 
 
+def drop_archives(session: Session, user_id: int) -> None:
+    """End every download link of ``user_id`` now (in the caller's transaction); the
+    housekeeping purge deletes the files."""
+    session.execute(sa.update(DataExport).where(DataExport.user_id == user_id,
+                                                DataExport.expires_at > utcnow())
+                    .values(expires_at=utcnow()))
+
+
 def purge_exports(*, session: Session) -> int:
     """Delete archives whose 7 days are over."""
     rows = list(session.exec(select(DataExport).where(DataExport.expires_at <= utcnow())

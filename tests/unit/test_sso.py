@@ -91,7 +91,8 @@ def test_someone_who_registered_an_address_they_do_not_own_loses_it_to_its_owner
                               password="attacker passphrase 1")
 
 
-def test_a_password_reset_unlinks_identities_linked_on_an_unproven_address(session):
+def test_a_password_reset_unlinks_identities_linked_on_an_unproven_address(session, tmp_path,
+                                                                           monkeypatch):
     """An attacker's provider does not verify emails: the account it made for the victim's
     address stops opening once the address's owner resets the password."""
     from civo.services import accounts, tokens
@@ -99,9 +100,17 @@ def test_a_password_reset_unlinks_identities_linked_on_an_unproven_address(sessi
     sso.sign_in_with(session=session, provider_name="mock",
                      claims={"sub": "att", "email": "owner2@example.org"})
     user = session.exec(select(User).where(User.email == "owner2@example.org")).one()
+    from civo import policy
+    from civo.services import privacy
+
+    monkeypatch.setenv("CIVO_EXPORT_DIR", str(tmp_path))
+    who = policy.Actor(user_id=user.id)
+    archive = privacy.export(session=session, actor=who)  # the squatter's download link
     link = tokens.make("reset-password", {"u": user.id, "f": accounts._fingerprint(user)})
     accounts.reset_password(session=session, token=link, password="the owner's passphrase")
     assert session.exec(select(ExternalIdentity)).all() == []
+    with pytest.raises(tokens.InvalidLink):
+        privacy.archive_path(session=session, token=archive.token)
     with pytest.raises(ValidationError, match="already uses this email"):
         sso.sign_in_with(session=session, provider_name="mock",
                          claims={"sub": "att", "email": "owner2@example.org"})
