@@ -61,7 +61,7 @@ class NotificationsState(ParticipationViews):
 
     @rx.event
     async def load_more(self):
-        if self._before is not None:
+        if self._before is not None and len(self.entries) < MAX_ITEMS:
             await self._fetch(append=True)
 
     @rx.event

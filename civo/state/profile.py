@@ -165,5 +165,5 @@ class PublicProfileState(ParticipationViews):
 
     @rx.event
     async def load_more(self):
-        if self._cursor:
+        if self._cursor and len(self.items) < MAX_ITEMS:  # (a crafted call too)
             await self._fetch()

@@ -165,3 +165,38 @@ async def test_log_out_everywhere_revokes_every_session(session):
     await _call(state, "log_out_everywhere")
     assert all(sessions.resolve(session=session, token=t) is None for t in tokens)
     assert state.session_token == ""
+
+
+@pytest.mark.parametrize(("module", "cls", "rows", "cursor", "fetch"), [
+    ("civo.state.profile", "PublicProfileState", "items", "_cursor", "_fetch"),
+    ("civo.state.notifications", "NotificationsState", "entries", "_before", "_fetch"),
+    ("civo.state.admin.inbox", "InboxState", "entries", "_cursor", "_fetch"),
+    ("civo.state.admin.moderation", "ModerationState", "cases", "_cursor", "_fetch"),
+    ("civo.state.admin.moderation", "AuditState", "rows", "_cursor", "_fetch"),
+    ("civo.state.admin.dashboard", "DashboardState", "communities", "_cursor", "_fetch"),
+    ("civo.state.admin.projects", "CommunityProjectsState", "projects", "_cursor", "_fetch"),
+    ("civo.state.admin.news", "CommunityNewsState", "posts", "_cursor", "_refresh"),
+])
+async def test_a_crafted_load_more_never_grows_a_list_past_its_cap(monkeypatch, module, cls,
+                                                                   rows, cursor, fetch):
+    """The "Load more" button hides at MAX_ITEMS; a browser calling the handler anyway gets
+    nothing more either (state stays small)."""
+    import importlib
+
+    from civo.state.base import MAX_ITEMS
+
+    state_cls = getattr(importlib.import_module(module), cls)
+    fetched = []
+
+    async def fake_fetch(self, *args, **kwargs):
+        fetched.append(1)
+
+    monkeypatch.setattr(state_cls, fetch, fake_fetch)
+    state = await _state(state_cls)
+    setattr(state, cursor, 12345)
+    setattr(state, rows, [{"id": n} for n in range(MAX_ITEMS - 1)])
+    await _call(state, "load_more")
+    assert fetched == [1]  # below the cap, a page more is fetched
+    setattr(state, rows, [{"id": n} for n in range(MAX_ITEMS)])
+    await _call(state, "load_more")
+    assert fetched == [1]

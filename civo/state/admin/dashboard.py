@@ -79,7 +79,7 @@ class DashboardState(AdminState):
 
     @rx.event
     async def load_more(self):
-        if self._cursor:
+        if self._cursor and len(self.communities) < MAX_ITEMS:
             await self._fetch(append=True)
 
     async def _load_moderators(self) -> None:

@@ -69,7 +69,7 @@ class InboxState(AdminState):
 
     @rx.event
     async def load_more(self):
-        if self._cursor:
+        if self._cursor and len(self.entries) < MAX_ITEMS:
             await self._fetch(append=True)
 
     @rx.event

@@ -75,7 +75,7 @@ class ModerationState(AdminState):
 
     @rx.event
     async def load_more(self):
-        if self._cursor:
+        if self._cursor and len(self.cases) < MAX_ITEMS:
             await self._fetch(append=True)
 
     @rx.event
@@ -141,5 +141,5 @@ class AuditState(AdminState):
 
     @rx.event
     async def load_more(self):
-        if self._cursor is not None:
+        if self._cursor is not None and len(self.rows) < MAX_ITEMS:
             await self._fetch()

@@ -10,6 +10,7 @@ from civo.i18n import N_
 from civo.services import announcements, images, items, uploads
 from civo.state.admin.base import FAILED
 from civo.state.admin.community import CommunityScoped
+from civo.state.base import MAX_ITEMS
 
 
 class CommunityNewsState(CommunityScoped):
@@ -38,11 +39,12 @@ class CommunityNewsState(CommunityScoped):
                   "counts": self._tn("{n} comment", "{n} comments", r.comment_count)}
                  for r in rows]
         self.posts = self.posts + cards if more else cards
-        self._cursor, self.has_more = cursor, cursor is not None
+        self._cursor = cursor
+        self.has_more = cursor is not None and len(self.posts) < MAX_ITEMS
 
     @rx.event
     async def load_more(self):
-        if self._cursor is not None:
+        if self._cursor is not None and len(self.posts) < MAX_ITEMS:
             await self._refresh(more=True)
 
     async def _published(self, msgid: str) -> None:

@@ -47,7 +47,7 @@ class CommunityProjectsState(CommunityScoped):
 
     @rx.event
     async def load_more(self):
-        if self._cursor is not None:
+        if self._cursor is not None and len(self.projects) < MAX_ITEMS:
             await self._fetch()
 
     @rx.event
