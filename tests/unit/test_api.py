@@ -130,8 +130,12 @@ async def test_bulk_exports_hold_every_public_contribution(session, data):
     json_body = (await _get(f"/api/v1/projects/{data['project']}/export.json")).json()
     assert {r["title"] for r in rows} == {c["title"] for c in json_body["contributions"]}
     assert "Named idea" in {r["title"] for r in rows}
+    assert {"Hidden idea", "Deleted idea"}.isdisjoint(r["title"] for r in rows)
     for secret in SECRET_WORDS:
         assert secret not in csv_text and secret not in json.dumps(json_body)
+    for fmt in ("csv", "json"):  # a private community's project exports nothing
+        response = await _get(f"/api/v1/projects/{data['secret_project']}/export.{fmt}")
+        assert response.status_code == 404 and "Council secret plan" not in response.text
 
 
 @pytest.mark.parametrize(("peer", "forwarded", "trusted", "client"), [

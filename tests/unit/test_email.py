@@ -50,9 +50,12 @@ def test_registration_mails_a_link_and_taking_part_waits_for_it(session, inbox):
     with pytest.raises(PermissionDenied, match="Confirm your email address"):
         ideas.propose(session=session, actor=who, phase_id=phase, title="T", body="B")
     # Reading and following still work.
-    from civo.services import feed
+    from civo.services import communities, feed
+    from tests.unit.conftest import community
 
-    feed.personal(session=session, actor=who)
+    feed.personal(session=session, actor=who)  # not refused
+    assert communities.follow(session=session, actor=who,
+                              community_id=community(session, "Nice").id)
     assert mail.deliver_due(session=session, transport=_smtp(inbox)) == {"sent": 1, "failed": 0}
     (message,) = inbox.to("nina@example.org")
     assert message["Subject"] == "Confirm your email address"

@@ -52,7 +52,14 @@ def test_images_over_5_mb_are_refused():
         images.store(b"\xff\xd8\xff" + b"0" * images.MAX_BYTES, folder="ideas")
 
 
-def test_a_small_file_holding_a_huge_picture_is_refused_before_decoding(_uploads):
+def test_a_small_file_holding_a_huge_picture_is_refused_before_decoding(_uploads,
+                                                                        monkeypatch):
+    from PIL import ImageFile
+
+    def no_decoding(self):
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
     out = io.BytesIO()
     Image.new("1", (8900, 8900)).save(out, format="PNG")  # 79 megapixels in a few KB
     assert len(out.getvalue()) < images.MAX_BYTES

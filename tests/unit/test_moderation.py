@@ -239,6 +239,14 @@ def test_three_removals_in_90_days_propose_a_suspension(session, world):
         moderation.proposals(session=session, actor=world["mod"])
     rows = moderation.proposals(session=session, actor=platform)
     assert [(r.user_name, r.removals) for r in rows] == [("Author Person", 3)]
+    # Only a platform admin decides: a moderator's crafted call changes nothing.
+    for who in ("mod", "admin"):  # a moderator, Lyon's admin
+        with pytest.raises(PermissionDenied):
+            moderation.decide_proposal(session=session, actor=world[who],
+                                       proposal_id=proposal.id, suspend=True, reason="x")
+    session.expire_all()
+    assert session.get(User, world["ids"]["author"]).suspended_at is None
+    assert session.get(SuspensionProposal, proposal.id).outcome == ""
     from civo.services import sessions
 
     token = sessions.start(session=session, user_id=world["ids"]["author"])

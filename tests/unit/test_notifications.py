@@ -19,6 +19,7 @@ from civo.models import (
 )
 from civo.models._common import utcnow
 from civo.models.participation import Item
+from civo.services.errors import NotFound
 from civo.modules.ideas import services as ideas
 from civo.services import (
     admin_projects,
@@ -162,9 +163,10 @@ def test_the_centre_marks_read_and_follows_to_the_item_or_says_it_is_gone(sessio
     assert notifications.open_one(session=session, actor=lyon["alice"],
                                   notification_id=first.id) == f"/i/{idea.id}"
     assert notifications.unread_count(session=session, actor=lyon["alice"]) == 1
-    with pytest.raises(Exception):  # someone else's notification does not exist for me
+    with pytest.raises(NotFound):  # someone else's notification does not exist for me
         notifications.open_one(session=session, actor=lyon["bruno"],
                                notification_id=second.id)
+    assert notifications.unread_count(session=session, actor=lyon["alice"]) == 1  # untouched
     items.delete(session=session, actor=lyon["alice"], item_id=idea.id)
     assert notifications.open_one(session=session, actor=lyon["alice"],
                                   notification_id=second.id) is None

@@ -54,7 +54,9 @@ def test_an_unverified_email_gets_a_confirmation_link_and_opens_no_existing_acco
     assert made.created and fresh.email_confirmed_at is None
     assert session.exec(select(OutboundEmail).where(
         OutboundEmail.user_id == fresh.id, OutboundEmail.kind == "confirm")).one()
-    assert owner != fresh.id
+    # The owner's account was not opened: no identity is linked to it.
+    assert session.exec(select(ExternalIdentity).where(
+        ExternalIdentity.user_id == owner)).all() == []
 
 
 @pytest.mark.parametrize("claims", [{}, {"sub": ""}, {"sub": "z" * 300},
