@@ -263,3 +263,23 @@ def test_handler_signatures_take_only_plain_values():
             fn = cls.event_handlers[name].fn
             for param in list(inspect.signature(fn).parameters.values())[1:]:
                 assert str(param.annotation) in allowed, (cls.__name__, name, param)
+
+
+@pytest.mark.parametrize(("who", "allowed"), [
+    ("citizen", set()), ("lyon_admin", {"InboxState", "ModerationState"}),
+    ("mod", {"ModerationState"}),
+])
+async def test_role_pages_show_the_refusal_page_to_other_roles(session, world, who, allowed):
+    from civo.services import sessions
+
+    token = sessions.start(session=session, user_id=world["ids"][who])
+    shown = set()
+    for cls in (inbox.InboxState, moderation_states.ModerationState,
+                moderation_states.AuditState):
+        state = await _state(cls)
+        state.session_token = token
+        await _call(state, "load")
+        assert state.loaded
+        if not state.denied:
+            shown.add(cls.__name__)
+    assert shown == allowed

@@ -60,6 +60,16 @@ class AdminState(ParticipationViews):
         self.loaded = True
         return result
 
+    async def _guard_rule(self, rule: str) -> bool:
+        """A page open to a role rather than to one record: the policy decides, and a
+        refusal shows the refusal page (before anything is loaded)."""
+        from civo import policy
+
+        self.notice, self.error, self.errors = "", "", {}
+        allowed = policy.can(await self._actor(), rule)
+        self.denied, self.loaded = not allowed, True
+        return allowed
+
     def _done(self, msgid: str, **params: Any) -> None:
         self.notice = self._t(msgid, **params)
         self.error, self.errors = "", {}

@@ -34,7 +34,7 @@ class InboxState(AdminState):
     @rx.event
     async def load(self):
         self.community_filter = ""
-        if await self._guard(inbox.unread_count) is FAILED:
+        if not await self._guard_rule("admin.inbox"):
             return
         rows = await self._call(admin_communities.parent_options)
         self.communities = [] if rows is FAILED else [{"id": str(i), "name": n}

@@ -33,7 +33,7 @@ class ModerationState(AdminState):
     @rx.event
     async def load(self):
         self.tab = "open"
-        if await self._guard(moderation.open_cases) is FAILED:
+        if not await self._guard_rule("moderation.review"):
             return
         await self._fetch(append=False)
         await self._load_proposals()
@@ -124,9 +124,8 @@ class AuditState(AdminState):
     @rx.event
     async def load(self):
         self.rows, self._cursor = [], None
-        if await self._guard(moderation.audit_log) is FAILED:
-            return
-        await self._fetch()
+        if await self._guard_rule("moderation.audit"):
+            await self._fetch()
 
     async def _fetch(self) -> None:
         result = await self._call(moderation.audit_log, cursor=self._cursor)
