@@ -61,7 +61,10 @@ def post(*, session: Session, actor: policy.Actor, item_id: Any, body: str,
     return comment
 
 
-def _own(session: Session, actor: policy.Actor, comment_id: Any) -> tuple[Comment, items.Where]:
+def _own(session: Session, actor: policy.Actor, comment_id: Any
+         ) -> tuple[Comment, items.Where, items.Where]:
+    """The comment, where it stands as the comment's (author, moderation), and where its
+    contribution stands (whose moderation decides whether its thread is open)."""
     if not isinstance(comment_id, int) or isinstance(comment_id, bool):
         raise NotFound("This comment does not exist.")
     comment = session.get(Comment, comment_id)
@@ -70,16 +73,18 @@ def _own(session: Session, actor: policy.Actor, comment_id: Any) -> tuple[Commen
     _item, where = items.load(session, actor, comment.item_id)
     return comment, items.Where(community=where.community, project=where.project,
                                 phase=where.phase, author_id=comment.author_id,
-                                moderation=comment.moderation)
+                                moderation=comment.moderation), where
 
 
 def edit(*, session: Session, actor: policy.Actor, comment_id: Any, body: str) -> Comment:
-    comment, where = _own(session, actor, comment_id)
+    comment, where, thread = _own(session, actor, comment_id)
     policy.require(actor, "item.edit", where)
     parent_item = session.get(Item, comment.item_id)
     if parent_item is None or parent_item.deleted_at is not None:
         raise ValidationError("This contribution was deleted.")
-    items.require_open(actor, "item.comment", where)
+    # Neither the comment nor its thread may be under moderation (as when posting).
+    for place in (where, thread):
+        items.require_open(actor, "item.comment", place)
     if utcnow() - comment.created_at > items.EDIT_WINDOW:
         raise ValidationError("Comments can only be edited within 10 minutes of posting.")
     text = rich_text.clean(body, label="Comment", max_len=BODY_MAX)
@@ -97,7 +102,7 @@ def edit(*, session: Session, actor: policy.Actor, comment_id: Any, body: str) -
 
 def delete(*, session: Session, actor: policy.Actor, comment_id: Any) -> None:
     """Soft delete: the text goes, the replies stay under "deleted"."""
-    comment, where = _own(session, actor, comment_id)
+    comment, where, _thread = _own(session, actor, comment_id)
     policy.require(actor, "item.delete", where)
     done = session.execute(sa.update(Comment).where(
         Comment.id == comment.id, Comment.deleted_at.is_(None)).values(

@@ -505,3 +505,16 @@ def test_repeated_actions_report_no_change(session, lyon):
               for _ in range(2)]
     assert opened == [True, False]
     assert items.open_item(session=session, actor=lyon["b"], item_id=idea.id) is False
+
+
+def test_comments_under_moderated_content_cannot_be_edited_either(session, lyon):
+    """Posting under hidden or removed content is refused; editing there is too."""
+    idea = _idea(session, lyon["a"], lyon["phase"])
+    note = comments.post(session=session, actor=lyon["b"], item_id=idea.id, body="tpyo")
+    for state, why in (("hidden", "hidden pending review"), ("removed", "removed")):
+        session.execute(sa.update(Item).where(Item.id == idea.id).values(moderation=state))
+        session.commit()
+        with pytest.raises(ValidationError, match=why):
+            comments.edit(session=session, actor=lyon["b"], comment_id=note.id, body="typo")
+    session.expire_all()
+    assert session.get(Comment, note.id).body == "tpyo"
