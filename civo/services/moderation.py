@@ -546,6 +546,14 @@ def proposals(*, session: Session, actor: policy.Actor) -> list[ProposalRow]:
     return [ProposalRow(p.id, name, p.removals, p.created_at) for p, name in rows]
 
 
+def pending_proposals(*, session: Session, actor: policy.Actor) -> int:
+    """How many suspension proposals wait (the dashboard's badge; 0 for other roles)."""
+    if not policy.can(actor, "moderation.suspend"):
+        return 0
+    return session.exec(select(sa.func.count()).select_from(SuspensionProposal).where(
+        SuspensionProposal.outcome == "")).one()
+
+
 def decide_proposal(*, session: Session, actor: policy.Actor, proposal_id: Any,
                     suspend: Any, reason: Any = "") -> None:
     """Suspend the account (sessions end, sign-in refused) or dismiss the proposal."""

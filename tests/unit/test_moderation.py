@@ -239,6 +239,8 @@ def test_three_removals_in_90_days_propose_a_suspension(session, world):
         moderation.proposals(session=session, actor=world["mod"])
     rows = moderation.proposals(session=session, actor=platform)
     assert [(r.user_name, r.removals) for r in rows] == [("Author Person", 3)]
+    assert moderation.pending_proposals(session=session, actor=platform) == 1  # the badge
+    assert moderation.pending_proposals(session=session, actor=world["mod"]) == 0
     # Only a platform admin decides: a moderator's crafted call changes nothing.
     for who in ("mod", "admin"):  # a moderator, Lyon's admin
         with pytest.raises(PermissionDenied):

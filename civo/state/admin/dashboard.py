@@ -30,8 +30,7 @@ def _overview(*, session, actor) -> Overview:
         community_admin=policy.can(actor, "admin.inbox"),
         inbox_unread=inbox.unread_count(session=session, actor=actor),
         open_cases=moderation.open_cases(session=session, actor=actor),
-        proposals=len(moderation.proposals(session=session, actor=actor))
-        if policy.can(actor, "moderation.suspend") else 0,
+        proposals=moderation.pending_proposals(session=session, actor=actor),
     )
 
 
