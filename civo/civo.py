@@ -6,7 +6,7 @@ import civo.models  # noqa: F401  (tables registered for Alembic)
 from civo.api import api
 from civo.components.i18n import t
 from civo.pages import ROUTES
-from civo.services import housekeeping
+from civo import jobs
 from civo.state.base import AppState
 
 app = rx.App(
@@ -19,8 +19,8 @@ app = rx.App(
 )
 
 # Periodic chores (purging unused uploads, …) on every backend worker.
-app.register_lifespan_task(housekeeping.loop)
-app.register_lifespan_task(housekeeping.mail_loop)
+app.register_lifespan_task(jobs.loop)
+app.register_lifespan_task(jobs.mail_loop)
 
 for route in ROUTES:
     app.add_page(

@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from civo import events
+
 T = TypeVar("T")
 
 
@@ -65,28 +67,28 @@ def session_scope() -> Iterator[Session]:
         yield session
 
 
-def _call_with_session(func: Callable[..., T], kwargs: dict[str, Any]) -> tuple[T, set]:
+def _call_with_session(func: Callable[..., T], kwargs: dict[str, Any]) -> tuple[T, dict]:
     with session_scope() as session:
         result = func(session=session, **kwargs)
-        from civo.services.notifications import PING_KEY
-
-        return result, set(session.info.get(PING_KEY, ()))
+        return result, events.committed(session)
 
 
 async def run_service(func: Callable[..., T], /, **kwargs: Any) -> T:
     """Run a service function with a fresh session in a worker thread.
 
     Keeps the event loop free for every other client while the database (or an
-    argon2 hash) works. People the service notified (``session.info``) have their
-    live bell moved once it returned (its transaction committed).
+    argon2 hash) works. What the service queued for after its commit
+    (:func:`civo.events.after_commit`: e.g. the people it notified, whose live bell
+    moves) goes to the registered handlers once it returned — only what committed.
     """
-    result, pings = await asyncio.to_thread(_call_with_session, func, kwargs)
-    if pings:
-        from civo.state.live import ping_users
-
-        task = asyncio.get_running_loop().create_task(ping_users(pings))
-        _PINGS.add(task)
-        task.add_done_callback(_PINGS.discard)
+    result, done = await asyncio.to_thread(_call_with_session, func, kwargs)
+    if done:
+        loop = asyncio.get_running_loop()
+        for name, value in done.items():
+            for handler in events.handlers_for(name):
+                task = loop.create_task(handler(value))
+                _PINGS.add(task)
+                task.add_done_callback(_PINGS.discard)
     return result
 
 

@@ -93,6 +93,13 @@ async def get_contribution(contribution_id: Id):
     return await _call(opendata.contribution, contribution_id=contribution_id)
 
 
+@router.get("/phases/{phase_id}/data", response_model=opendata.PhaseOpenData)
+async def get_phase_data(phase_id: Id):
+    """A phase's own public data, for modules whose phases hold their own records
+    (e.g. results once published); contributions are listed per project."""
+    return await _call(opendata.phase_data, phase_id=phase_id)
+
+
 @router.get("/projects/{project_id}/export.json", response_class=Response,
             responses={200: {"content": {"application/json": {}},
                              "description": "The project and all its contributions"}})

@@ -19,7 +19,8 @@ ANNOUNCEMENT_LABELS = {"update": N_("Update"), "event": N_("Event"),
 
 
 def module_label(key: rx.Var) -> rx.Var:
-    return rx.match(key, *[(spec.key, t(spec.item_label)) for spec in MODULES],
+    return rx.match(key, *[(spec.key, t(spec.item_label)) for spec in MODULES
+                           if spec.holds_items],
                     *[(k, t(v)) for k, v in ANNOUNCEMENT_LABELS.items()], "")
 
 

@@ -47,6 +47,8 @@ class Community(SQLModel, table=True):
     languages: str = Field(default="", max_length=40)
     # Events are entered and shown in this time zone (IANA name).
     timezone: str = Field(default="Europe/Paris", max_length=40)
+    # Money in its participation (a participatory budget) is in this currency (ISO 4217).
+    currency: str = Field(default="EUR", max_length=3)
     is_private: bool = Field(default=False, index=True)
     is_archived: bool = Field(default=False)
     # Maintained on write by the follow service (never counted in Python).

@@ -58,7 +58,8 @@ def controls() -> rx.Component:
         *[rx.cond(FeedState.signed_in, control) for control in signed_in_only],
         select(N_("Type"), "feed-module", FeedState.module_filter, FeedState.set_module_filter,
                [rx.el.option(t("All"), value="")]
-               + [rx.el.option(t(spec.label), value=spec.key) for spec in MODULES]),
+               + [rx.el.option(t(spec.label), value=spec.key) for spec in MODULES
+                  if spec.holds_items]),
         select(N_("Status"), "feed-status", FeedState.status_filter, FeedState.set_status_filter,
                [rx.el.option(t("All"), value=""), rx.el.option(t("Open"), value="open"),
                 rx.el.option(t("Closed"), value="closed")]),

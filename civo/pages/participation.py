@@ -69,11 +69,27 @@ def module_panel() -> rx.Component:
     return rx.box(
         rx.match(
             ProjectState.phase["module_key"],
-            *[(spec.key, spec.load("panel")()) for spec in MODULES],
+            *[(spec.key, spec.component("panel")()) for spec in MODULES
+              if spec.component("panel") is not None],
             rx.text(t("This participation module is not available.")),
         ),
         key=ProjectState.phase["id"].to(str),
         width="100%",
+    )
+
+
+def results_section() -> rx.Component:
+    """A closed phase's results, drawn by its module (registry), above what it held."""
+    return rx.cond(
+        ProjectState.results.contains("module"),
+        rx.el.section(
+            rx.heading(t("Results"), as_="h3", size="5", id="phase-results-heading"),
+            rx.match(ProjectState.results["module"].to(str),
+                     *[(spec.key, spec.component("results_panel")()) for spec in MODULES
+                       if spec.component("results_panel") is not None],
+                     rx.fragment()),
+            aria_labelledby="phase-results-heading", id="phase-results",
+            class_name="stack"),
     )
 
 
@@ -126,6 +142,7 @@ def project_page() -> rx.Component:
                         rx.heading(ProjectState.phase["title"], as_="h2", size="6"),
                         rx.cond(ProjectState.phase["description"] != "",
                                 rx.text(ProjectState.phase["description"])),
+                        results_section(),
                         module_panel(),
                         spacing="3", align="stretch", width="100%",
                     ),
@@ -281,7 +298,8 @@ def item_body() -> rx.Component:
         rx.cond(item["content_shown"].to(bool) & ~item["deleted"].to(bool), rx.match(
             item["module_key"],
             ("event", event_details()), ("update", update_details()),
-            *[(spec.key, spec.load("item_extra")()) for spec in MODULES],
+            *[(spec.key, spec.component("item_extra")()) for spec in MODULES
+              if spec.component("item_extra") is not None],
             rx.fragment())),
         rx.box(rx.cond(ItemState.notice != "", rx.callout(ItemState.notice, icon="check",
                                                           color_scheme="green",

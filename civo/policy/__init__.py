@@ -193,6 +193,11 @@ def _all(*predicates: Callable[[Actor, Any], bool]) -> Callable[[Actor, Any], bo
     return lambda actor, target: all(p(actor, target) for p in predicates)
 
 
+# Public combinators for modules' own rule tables.
+all_of = _all
+any_of = _any
+
+
 # ---- the rules ----------------------------------------------------------------------
 
 RULES: dict[str, Callable[[Actor, Any], bool]] = {
@@ -228,7 +233,6 @@ RULES: dict[str, Callable[[Actor, Any], bool]] = {
     # delete: they remove through moderation, with a reason the author reads and a log.
     "item.delete": _all(can_view_project, _any(is_author, _all(is_announcement,
                                                                is_project_admin))),
-    "item.set_status": _all(can_view_project, is_project_admin),
     "item.flag": _all(is_signed_in, can_view_project, is_not_author),
     "item.appeal": _all(is_author, can_view_project),
     "feed.personal": is_signed_in,
@@ -245,9 +249,31 @@ RULES: dict[str, Callable[[Actor, Any], bool]] = {
 }
 
 
+_CORE_PREFIXES = frozenset(name.split(".")[0] for name in RULES)
+
+
+def register_rules(module_key: str, rules: dict[str, Callable[[Actor, Any], bool]]) -> None:
+    """Add a participation module's own rules as ``"<module_key>.<name>"`` (the registry
+    calls this when it registers the module)."""
+    for name, predicate in rules.items():
+        full = f"{module_key}.{name}"
+        if full in RULES and RULES[full] is not predicate:
+            raise ValueError(f"policy rule {full!r} is already defined")
+        RULES[full] = predicate
+
+
+def unregister_rules(module_key: str, rules: dict[str, Callable[[Actor, Any], bool]]) -> None:
+    for name in rules:
+        RULES.pop(f"{module_key}.{name}", None)
+
+
 def can(actor: Actor, rule: str, target: Any = None) -> bool:
     """True when ``actor`` may do ``rule`` on ``target``. Unknown rules are refused."""
     predicate = RULES.get(rule)
+    if predicate is None and "." in rule and rule.split(".")[0] not in _CORE_PREFIXES:
+        import civo.modules  # noqa: F401  (a module's rules register with the registry)
+
+        predicate = RULES.get(rule)
     if predicate is None:
         raise KeyError(f"unknown policy rule {rule!r}")
     return bool(predicate(actor, target))

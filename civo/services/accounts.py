@@ -15,12 +15,16 @@ from sqlmodel import Session, select
 from civo import policy
 from civo.models import CommunityRole, ExternalIdentity, LoginAttempt, Membership, Place, User
 from civo.models._common import utcnow
-from civo.services import communities, emails, mail, passwords, sessions, tokens
+from civo import events
+from civo.services import communities, mail, passwords, sessions, tokens
 from civo.services.errors import NotFound, Throttled, ValidationError
 
 MAX_FAILED_LOGINS = 10
 THROTTLE_WINDOW = timedelta(minutes=15)
 NAME_MAX = 120
+# How long the confirmation and password-reset links work.
+CONFIRM_HOURS = 48
+RESET_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ def register(
         session.flush()
         followed = communities.follow_governing(session=session, user_id=user.id,
                                                 place_id=home_place_id)
-        emails.confirmation(session, user)  # queued with the account: never lost
+        # The confirmation email is queued with the account: never lost.
+        events.publish(session, "account.confirmation_needed", user=user)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -251,7 +256,7 @@ def resend_confirmation(*, session: Session, actor: policy.Actor) -> None:
                          within=timedelta(hours=1)) >= CONFIRMATIONS_PER_HOUR:
         raise Throttled("We already sent you several links in the last hour: please check "
                         "your inbox (and spam folder), or try again later.")
-    emails.confirmation(session, user)
+    events.publish(session, "account.confirmation_needed", user=user)
     session.commit()
 
 
@@ -261,7 +266,7 @@ def confirm_email(*, session: Session, token: str) -> str:
     A forged or expired link, or one sent to an address the account no longer has, is
     refused with :class:`civo.services.tokens.InvalidLink` and changes nothing.
     """
-    data = tokens.read("confirm-email", token, max_age=emails.CONFIRM_HOURS * 3600)
+    data = tokens.read("confirm-email", token, max_age=CONFIRM_HOURS * 3600)
     user = session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or user.email != data.get("e"):
         raise tokens.InvalidLink("This link is not valid.")
@@ -294,12 +299,13 @@ def request_password_reset(*, session: Session, email: str) -> None:
     if mail.recent_count(session, user_id=user.id, kind="reset",
                          within=timedelta(hours=1)) >= RESETS_PER_HOUR:
         return
-    emails.password_reset(session, user, _fingerprint(user))
+    events.publish(session, "account.password_reset_requested", user=user,
+                   fingerprint=_fingerprint(user))
     session.commit()
 
 
 def _reset_user(session: Session, token: str) -> User:
-    data = tokens.read("reset-password", token, max_age=emails.RESET_MINUTES * 60)
+    data = tokens.read("reset-password", token, max_age=RESET_MINUTES * 60)
     user = session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or data.get("f") != _fingerprint(user):
         raise tokens.InvalidLink("This link was already used or is no longer valid.")
@@ -329,9 +335,7 @@ def reset_password(*, session: Session, token: str, password: str) -> int:
     # verifies this address links again at the next "Sign in with …".
     session.execute(sa.delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
     # Nor does whoever held the account keep a "download my data" link.
-    from civo.services import privacy
-
-    privacy.drop_archives(session, user.id)
+    events.publish(session, "account.password_reset", user_id=user.id)
     sessions.end_all(session=session, user_id=user.id)
     session.commit()
     return user.id

@@ -110,7 +110,7 @@ def _unread_counts(session: Session, ids: list[int]) -> dict[int, int]:
     for community_id in ids:  # one small, capped count each (a page has at most 20)
         inner = select(Item.id).where(
             Item.community_id == community_id, Item.admin_read_at.is_(None),
-            Item.deleted_at.is_(None), Item.module_key.in_(MODULES.keys())).limit(100)
+            Item.deleted_at.is_(None), Item.module_key.in_(MODULES.item_keys())).limit(100)
         counts[community_id] = session.exec(select(sa.func.count()).select_from(
             inner.subquery())).one()
     return counts
@@ -137,6 +137,7 @@ class CommunityForm:
     brand_color: str
     languages: tuple[str, ...]
     timezone: str
+    currency: str
     is_private: bool
     is_archived: bool
     member_count: int
@@ -157,7 +158,8 @@ def form(*, session: Session, actor: policy.Actor, community_id: Any) -> Communi
         description=community.description, logo=community.logo, cover=community.cover,
         brand_color=community.brand_color,
         languages=tuple(x for x in community.languages.split(",") if x),
-        timezone=community.timezone, is_private=community.is_private,
+        timezone=community.timezone, currency=community.currency,
+        is_private=community.is_private,
         is_archived=community.is_archived, member_count=members,
         follower_count=community.follower_count,
         can_delete=policy.can(actor, "community.delete", community)
@@ -177,6 +179,7 @@ class CommunityInput:
     brand_color: Any = ""
     languages: Any = ()
     timezone: Any = "Europe/Paris"
+    currency: Any = "EUR"
     is_private: Any = False
 
     @classmethod
@@ -191,6 +194,7 @@ class CommunityInput:
                    description=data.get("description", ""),
                    brand_color=data.get("brand_color", ""), languages=languages,
                    timezone=data.get("timezone", "Europe/Paris"),
+                   currency=data.get("currency") or "EUR",
                    is_private=data.get("is_private") in (True, "on", "true"))
 
 
@@ -212,7 +216,8 @@ def _clean(session: Session, data: CommunityInput) -> dict[str, Any]:
                                        max_len=DESCRIPTION_MAX, required=False,
                                        field="description"),
         "brand_color": validate.colour(data.brand_color), "languages": ",".join(languages),
-        "timezone": str(data.timezone), "is_private": bool(data.is_private),
+        "timezone": str(data.timezone), "currency": validate.currency(data.currency),
+        "is_private": bool(data.is_private),
     }
 
 
@@ -316,13 +321,13 @@ def update(*, session: Session, actor: policy.Actor, community_id: Any,
 def _drop_outside_followers(session: Session, community: Community) -> None:
     """A community made private keeps only the followers who may still see it (members
     and its admins): the others no longer hear of it, nor see it in their feed."""
-    from civo.services import notifications
+    from civo.services.audiences import community_admins
 
     gone = session.execute(sa.delete(Follow).where(
         Follow.community_id == community.id,
         Follow.user_id.not_in(select(Membership.user_id).where(
             Membership.community_id == community.id)),
-        Follow.user_id.not_in(notifications.community_admins(session, community.id)),
+        Follow.user_id.not_in(community_admins(session, community.id)),
         Follow.user_id.not_in(select(User.id).where(User.is_platform_admin.is_(True))))
         ).rowcount or 0
     if gone:

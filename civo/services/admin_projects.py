@@ -7,19 +7,21 @@ Publishing puts the project in its community's followers' feeds. Every function 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, policy
 from civo.models import Community, Phase, PhaseStatus, Project, ProjectStatus
 from civo.models._common import utcnow
 from civo.models.participation import Item
 from civo.modules import MODULES
 from civo.services import announcements, rich_text, uploads, validate
+from civo.modules.settings import SettingView, clean_all
+from civo.modules.settings import views as setting_views
 from civo.services.errors import NotFound, ValidationError
 
 TITLE_MAX = 160
@@ -106,6 +108,9 @@ class PhaseForm:
     ends_on: date | None
     settings: dict[str, str]
     item_count: int
+    # The module's settings as the form draws them (typed; locked ones say so).
+    setting_views: tuple[SettingView, ...] = ()
+    taken_part: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ def form(*, session: Session, actor: policy.Actor, project_id: Any) -> ProjectFo
                                .order_by(Phase.position)))
     counts = dict(session.exec(select(Item.phase_id, sa.func.count()).where(
         Item.project_id == project.id, Item.deleted_at.is_(None)).group_by(Item.phase_id)).all())
+    used = {p.id: took_part(session, p) for p in phases}
     return ProjectForm(
         id=project.id, community_id=community.id, community_name=community.name,
         community_slug=community.slug, title=project.title, summary=project.summary,
@@ -142,8 +148,32 @@ def form(*, session: Session, actor: policy.Actor, project_id: Any) -> ProjectFo
             id=p.id, position=p.position, title=p.title, description=p.description,
             module_key=p.module_key, status=p.status, starts_on=p.starts_on, ends_on=p.ends_on,
             settings={k: str(v) for k, v in (p.settings or {}).items()},
-            item_count=counts.get(p.id, 0)) for p in phases),
+            item_count=counts.get(p.id, 0),
+            setting_views=_setting_views(p, community, used=used[p.id]),
+            taken_part=used[p.id]) for p in phases),
     )
+
+
+def _setting_views(phase: Phase, community: Community, *, used: bool
+                   ) -> tuple[SettingView, ...]:
+    spec = MODULES.get(phase.module_key)
+    if spec is None:
+        return ()
+    found = setting_views(spec.settings, phase.settings or {}, used=used)
+    currency = getattr(community, "currency", "") or "EUR"
+    return tuple(replace(v, currency=currency) if v.kind == "money" else v for v in found)
+
+
+def took_part(session: Session, phase: Phase) -> bool:
+    """Someone took part in the phase: a contribution, or a record of its module (a
+    support, a ballot, an answer — the module's ``participants`` hook)."""
+    if _has_items(session, phase.id):
+        return True
+    spec = MODULES.get(phase.module_key)
+    participants = spec.hook("participants") if spec is not None else None
+    if participants is None:
+        return False
+    return session.exec(participants([phase.id]).limit(1)).first() is not None
 
 
 def _fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -237,17 +267,24 @@ def set_status(*, session: Session, actor: policy.Actor, project_id: Any,
 # ---- phases ----------------------------------------------------------------------------------
 
 
-def _phase_fields(data: dict[str, Any], module_key: str) -> dict[str, Any]:
+def _phase_fields(data: dict[str, Any], module_key: str, *,
+                  previous: dict[str, Any] | None = None, used: bool = False,
+                  defaults_only: bool = False) -> dict[str, Any]:
+    """The phase's fields, its module's settings typed and validated (every wrong setting
+    is reported at once; a setting locked once people took part keeps its value). A new
+    phase starts with the settings' defaults: its form then asks for the rest."""
     spec = MODULES.require(module_key)
     starts, ends = validate.dates(data)
+    submitted = {s.name: data.get(f"setting_{s.name}") for s in spec.settings}
+    settings = clean_all(spec.settings, submitted, previous=previous or {}, used=used,
+                         partial=defaults_only)
     return {
         "title": rich_text.clean(data.get("title"), label="Title", max_len=TITLE_MAX,
                                  field="title"),
         "description": rich_text.clean(data.get("description"), label="Description",
                                        max_len=LONG_MAX, required=False, field="description"),
         "starts_on": starts, "ends_on": ends,
-        "settings": spec.clean_settings(
-            {name: data.get(f"setting_{name}", "") for name in spec.settings}),
+        "settings": settings,
     }
 
 
@@ -257,7 +294,7 @@ def add_phase(*, session: Session, actor: policy.Actor, project_id: Any,
     project, _community_row = _project(session, actor, project_id)
     module_key = validate.choice(data.get("module_key"), MODULES.keys(), field="module_key",
                                  message="Choose a participation module.")
-    fields = _phase_fields(data, module_key)
+    fields = _phase_fields(data, module_key, defaults_only=True)
 
     def work() -> Phase:  # re-read on every try: another admin may add one at the same time
         last = session.exec(select(sa.func.max(Phase.position)).where(
@@ -301,10 +338,11 @@ def update_phase(*, session: Session, actor: policy.Actor, phase_id: Any,
     if module_key != phase.module_key:
         module_key = validate.choice(module_key, MODULES.keys(), field="module_key",
                                      message="Choose a participation module.")
-        if _has_items(session, phase.id):
+        if took_part(session, phase):
             raise ValidationError("People already took part in this phase: its module cannot "
                                   "change.", field="module_key")
-    fields = _phase_fields(data, module_key)
+    fields = _phase_fields(data, module_key, previous=phase.settings or {},
+                           used=module_key == phase.module_key and took_part(session, phase))
     status = validate.choice(data.get("status") or phase.status, PHASE_STATUSES,
                              field="status", message="Unknown status.")
     opening = status == "open" and phase.status != "open"
@@ -312,14 +350,12 @@ def update_phase(*, session: Session, actor: policy.Actor, phase_id: Any,
         setattr(phase, key, value)
     session.add(phase)
     if opening and _project_row.published_at is not None:
-        from civo.services import notifications
-
         entry = session.exec(select(Item.id).where(Item.module_key == "project",
                                                    Item.project_id == _project_row.id)).first()
-        notifications.notify(session, recipients=notifications.followers(
-            _project_row.community_id), kind="phase_open", actor=actor, item_id=entry,
-            community_id=_project_row.community_id, project_id=_project_row.id,
-            params={"phase_id": phase.id}, ping=False)  # (the handler moves FeedLive)
+        # (the handler moves the platform channel: followers' bells recount there)
+        events.publish(session, "phase.opened", actor=actor, project_id=_project_row.id,
+                       community_id=_project_row.community_id, phase_id=phase.id,
+                       entry_id=entry)
     session.commit()
     return phase
 
@@ -353,7 +389,7 @@ def move_phase(*, session: Session, actor: policy.Actor, phase_id: Any, offset: 
 def delete_phase(*, session: Session, actor: policy.Actor, phase_id: Any) -> None:
     """Remove a phase nobody has taken part in yet."""
     phase, _project_row = _phase(session, actor, phase_id)
-    if _has_items(session, phase.id):
+    if took_part(session, phase):
         raise ValidationError("People already took part in this phase: close it instead.")
     session.delete(phase)
     session.commit()

@@ -54,6 +54,15 @@ class Group:
 
 
 @dataclass(frozen=True)
+class ModuleFigure:
+    module: str                 # module key
+    key: str
+    label: str                  # msgid
+    value: int | None
+    groups: tuple[Group, ...]   # a breakdown (suppressed when it is about people)
+
+
+@dataclass(frozen=True)
 class Stats:
     scope: str                  # community | project | phase
     scope_id: int
@@ -63,6 +72,7 @@ class Stats:
     comments: int
     supports: int
     reactions: dict[str, int]   # per emoji
+    modules: tuple[ModuleFigure, ...]  # each participation module's own figures
     days: tuple[str, ...]       # ISO dates of the activity series
     contributions_per_day: tuple[int, ...]
     comments_per_day: tuple[int, ...]
@@ -83,40 +93,45 @@ class Scope:
     title: str
     community: Community
     items: sa.ColumnElement[bool]   # which items count
+    phase_ids: sa.Select            # the phases in scope (modules count their own records)
 
 
 def resolve(session: Session, actor: policy.Actor, kind: Any, scope_id: Any) -> Scope:
     """The scope, if the actor administers its community (``community.view_admin_stats``)."""
     scope_id = validate.record_id(scope_id)
-    contributions = sa.and_(Item.module_key.in_(MODULES.keys()), Item.deleted_at.is_(None))
+    contributions = sa.and_(Item.module_key.in_(MODULES.item_keys()),
+                            Item.deleted_at.is_(None))
     if kind == "community":
         community = session.get(Community, scope_id)
         title, where = (community.name if community else ""), Item.community_id == scope_id
+        phases = select(Phase.id).join(Project, Project.id == Phase.project_id).where(
+            Project.community_id == scope_id)
     elif kind == "project":
         project = session.get(Project, scope_id)
         community = session.get(Community, project.community_id) if project else None
         title, where = (project.title if project else ""), Item.project_id == scope_id
+        phases = select(Phase.id).where(Phase.project_id == scope_id)
     elif kind == "phase":
         phase = session.get(Phase, scope_id)
         project = session.get(Project, phase.project_id) if phase else None
         community = session.get(Community, project.community_id) if project else None
         title = f"{project.title} — {phase.title}" if phase and project else ""
         where = Item.phase_id == scope_id
+        phases = select(Phase.id).where(Phase.id == scope_id)
     else:
         raise NotFound("This page does not exist.")
     if community is None or not policy.can(actor, "community.view", community):
         raise NotFound("This page does not exist.")
     policy.require(actor, "community.view_admin_stats", community)
-    return Scope(kind, scope_id, title, community, sa.and_(where, contributions))
+    return Scope(kind, scope_id, title, community, sa.and_(where, contributions), phases)
 
 
 # ---- counting ---------------------------------------------------------------------------------
 
 
 def _participants(scope: Scope) -> sa.Select:
-    """Ids of everyone who contributed, commented, reacted or supported in scope."""
-    from civo.modules.ideas.models import IdeaSupport
-
+    """Ids of everyone who contributed, commented, reacted in scope, or took part through
+    a module's own records (supports, ballots, answers…)."""
     in_scope = select(Item.id).where(scope.items)
     comments_in_scope = select(Comment.id).where(Comment.item_id.in_(in_scope))
     return sa.union(
@@ -126,7 +141,7 @@ def _participants(scope: Scope) -> sa.Select:
                                        Reaction.target_id.in_(in_scope)),
         select(Reaction.user_id).where(Reaction.target_kind == "comment",
                                        Reaction.target_id.in_(comments_in_scope)),
-        select(IdeaSupport.user_id).where(IdeaSupport.item_id.in_(in_scope)),
+        *[took_part(scope.phase_ids) for _spec, took_part in MODULES.with_hook("participants")],
     )
 
 
@@ -220,10 +235,16 @@ def compute(session: Session, scope: Scope, now: datetime | None = None) -> Stat
     ranked = sorted(place_rows, key=lambda r: (-r[1], r[0]))
     top, rest = ranked[:TOP_PLACES], sum(n for _p, n in ranked[TOP_PLACES:])
     places = suppress([*top, *([(OTHER_PLACES, rest)] if rest else [])])
+    figures = []
+    for spec, module_stats in MODULES.with_hook("stats"):
+        for f in module_stats(session, scope.phase_ids):
+            groups = (suppress(list(f.breakdown)) if f.personal else
+                      tuple(Group(label, n) for label, n in f.breakdown))
+            figures.append(ModuleFigure(spec.key, f.key, f.label, f.value, groups))
     return Stats(
         scope=scope.kind, scope_id=scope.id, title=scope.title, participants=participants,
         contributions=contributions, comments=comments, supports=int(item_sums[0]),
-        reactions=reactions, days=tuple(d.isoformat() for d in days),
+        reactions=reactions, modules=tuple(figures), days=tuple(d.isoformat() for d in days),
         contributions_per_day=tuple(per_day_items), comments_per_day=tuple(per_day_comments),
         followers_per_day=tuple(followers), age=age, gender=gender, places=places,
         computed_at=now,
@@ -262,8 +283,12 @@ def clear_cache() -> None:
 
 # ---- the anonymised export -------------------------------------------------------------------
 
-CSV_COLUMNS = ("contribution", "phase", "module", "created", "author", "title", "text",
-               "status", "comments", "supports", *[f"reactions_{e}" for e in EMOJI_GLYPHS])
+def csv_columns() -> tuple[str, ...]:
+    """The export's columns: the core's, with each items module's own after the text."""
+    extra = [c for spec in MODULES if spec.holds_items for c in spec.export_columns]
+    return ("contribution", "phase", "module", "created", "author", "title", "text",
+            *dict.fromkeys(extra), "comments", "supports",
+            *[f"reactions_{e}" for e in EMOJI_GLYPHS])
 
 
 def project_csv(*, session: Session, actor: policy.Actor, project_id: Any) -> tuple[str, str]:
@@ -273,16 +298,14 @@ def project_csv(*, session: Session, actor: policy.Actor, project_id: Any) -> tu
     nobody, cannot be joined with another project's export or with the site's pseudonyms,
     and never ties someone's anonymous posts to their named ones.
     """
-    from civo.modules.ideas.models import IdeaStatus
-
     scope = resolve(session, actor, "project", project_id)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    columns = csv_columns()
+    module_columns = columns[7:-2 - len(EMOJI_GLYPHS)]
+    writer.writerow(columns)
     phases = dict(session.exec(select(Phase.id, Phase.title).where(
         Phase.project_id == scope.id)).all())
-    statuses = dict(session.exec(select(IdeaStatus.item_id, IdeaStatus.status).join(
-        Item, Item.id == IdeaStatus.item_id).where(Item.project_id == scope.id)).all())
     last_id = 0
     while True:  # in batches: a big project never sits in memory as rows
         batch = list(session.exec(select(Item).where(
@@ -290,13 +313,21 @@ def project_csv(*, session: Session, actor: policy.Actor, project_id: Any) -> tu
             .order_by(Item.id).limit(500)))
         if not batch:
             break
+        fields: dict[int, dict[str, str]] = {}
+        for spec in MODULES:
+            export = spec.hook("export") if spec.holds_items else None
+            ids = [i.id for i in batch if i.module_key == spec.key]
+            if export is not None and ids:
+                fields.update(export(session, ids))
         for item in batch:
             author = (export_tag(scope.id, item.author_id, item.is_anonymous)
                       if item.author_id is not None else "deleted")
             writer.writerow([
                 item.id, phases.get(item.phase_id, ""), item.module_key,
                 item.created_at.date().isoformat(), author, csv_cell(item.title),
-                csv_cell(item.body), statuses.get(item.id, ""), item.comment_count,
+                csv_cell(item.body),
+                *[csv_cell(fields.get(item.id, {}).get(c, "")) for c in module_columns],
+                item.comment_count,
                 item.support_count, *[getattr(item, f"r_{e}") for e in EMOJI_GLYPHS]])
         last_id = batch[-1].id
     return f"civo-project-{scope.id}-contributions.csv", out.getvalue()

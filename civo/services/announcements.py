@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, policy
 from civo.models import Community, Project
 from civo.models._common import utcnow
 from civo.models.announcements import CommunityEvent
@@ -51,12 +51,7 @@ def _post(session: Session, actor: policy.Actor, community: Community, *, kind: 
     session.add(item)
     session.flush()
     items.mark_read(session, actor.user_id, item.id)
-    from civo.services import notifications
-
-    notifications.notify(session, recipients=notifications.followers(community.id),
-                         kind="new_project" if kind == "project" else kind, actor=actor,
-                         item_id=item.id, community_id=community.id, project_id=project_id,
-                         ping=False)  # (the handler moves the platform channel)
+    events.publish(session, "announcement.posted", actor=actor, item=item)
     return item
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, policy
 from civo.models._common import utcnow
 from civo.models.participation import Comment, Item, Moderation
 from civo.services import items, keyset, reactions, rich_text
@@ -49,13 +49,9 @@ def post(*, session: Session, actor: policy.Actor, item_id: Any, body: str,
     session.add(comment)
     items.bump(session, item.id, comments=+1, touch=True)
     session.flush()
-    from civo.services import notifications
-
-    # The contribution's author and the author of the comment answered hear of it.
     replied_to = session.get(Comment, parent_id).author_id if parent_id else None
-    notifications.notify(session, recipients=[item.author_id, replied_to], kind="reply",
-                         actor=actor, item_id=item.id, community_id=item.community_id,
-                         params={"comment_id": comment.id})
+    events.publish(session, "comment.created", actor=actor, item=item, comment=comment,
+                   replied_to=replied_to)
     session.commit()
     session.refresh(comment)
     return comment

@@ -9,9 +9,7 @@ from civo import i18n
 from civo.i18n import N_
 from civo.models import User
 from civo.services import mail, tokens
-
-CONFIRM_HOURS = 48
-RESET_MINUTES = 60
+from civo.services.accounts import CONFIRM_HOURS, RESET_MINUTES
 
 
 def _locale(user: User) -> str:
@@ -58,3 +56,14 @@ def password_reset(session: Session, user: User, fingerprint: str) -> None:
                 note=N_("It works once, for {minutes} minutes. If you did not ask, "
                         "ignore this message: your password stays as it is."),
                 minutes=RESET_MINUTES)
+
+
+# ---- subscribers (civo.subscribers) ------------------------------------------------------
+
+
+def on_confirmation_needed(session: Session, *, user: User) -> None:
+    confirmation(session, user)
+
+
+def on_password_reset_requested(session: Session, *, user: User, fingerprint: str) -> None:
+    password_reset(session, user, fingerprint)

@@ -29,3 +29,12 @@ class PermissionDenied(CivoError):
 
 class Throttled(CivoError):
     """Too many attempts; try again later."""
+
+
+class FieldErrors(ValidationError):
+    """Several fields of one form are wrong; each has its own message (nothing changed)."""
+
+    def __init__(self, errors: dict[str, CivoError]) -> None:
+        first = next(iter(errors.values()))
+        super().__init__(first.message, field=first.field, **first.params)
+        self.errors = errors

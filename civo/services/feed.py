@@ -82,7 +82,7 @@ class Filters:
             raise ValidationError("Unknown filter.")
         if module_key in (None, ""):
             module_key = None
-        elif module_key not in (*MODULES.keys(), *ANNOUNCEMENT_KINDS):
+        elif module_key not in (*MODULES.item_keys(), *ANNOUNCEMENT_KINDS):
             raise ValidationError("Unknown filter.")
         if status in (None, ""):
             status = None

@@ -58,7 +58,7 @@ def page(*, session: Session, actor: policy.Actor, community_id: Any = None,
     """One page of the inbox. The cursor says which segment (u: unread by us, r: read)."""
     scope = _scope(session, actor, community_id)
     base = select(Item).where(Item.community_id.in_(scope), Item.deleted_at.is_(None),
-                              Item.module_key.in_(MODULES.keys()))
+                              Item.module_key.in_(MODULES.item_keys()))
     if cursor:
         segment, _, rest = str(cursor).partition("|")
         stamp, _, raw_id = rest.rpartition("|")
@@ -104,5 +104,5 @@ def unread_count(*, session: Session, actor: policy.Actor) -> int:
     scope = _scope(session, actor, None)
     inner = select(Item.id).where(Item.community_id.in_(scope), Item.deleted_at.is_(None),
                                   Item.admin_read_at.is_(None),
-                                  Item.module_key.in_(MODULES.keys())).limit(100).subquery()
+                                  Item.module_key.in_(MODULES.item_keys())).limit(100).subquery()
     return session.exec(select(sa.func.count()).select_from(inner)).one()

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, policy
 from civo.db import insert_ignore
 from civo.models import Community, Phase, Project, User
 from civo.models._common import utcnow
@@ -165,11 +165,7 @@ def create(
     session.add(item)
     session.flush()
     mark_read(session, actor.user_id, item.id)  # the author has read what they wrote
-    from civo.services import notifications
-
-    notifications.notify(session, recipients=notifications.community_admins(
-        session, item.community_id), kind="new_contribution", actor=actor, item_id=item.id,
-        community_id=item.community_id)
+    events.publish(session, "item.created", actor=actor, item=item)
     session.commit()
     return item
 
@@ -249,16 +245,21 @@ def mark_read(session: Session, user_id: int, item_id: int) -> None:
                                       "read_at": utcnow()})
 
 
-def record_impact(session: Session, item: Item, kind: ImpactKind) -> bool:
-    """Owe the author a 'read by' or 'shaped this decision' (once per item and kind).
+def record_impact(session: Session, item: Item, kind: ImpactKind, *,
+                  actor: policy.Actor | None = None) -> bool:
+    """Owe the author a 'read by' or 'shaped this decision' (once per item and kind), and
+    publish ``item.read`` / ``item.shaped`` the first time.
 
     True when this call recorded it (False when it was already owed, or no author).
     """
     if item.author_id is None:
         return False
-    return insert_ignore(session, ImpactEvent, {
+    recorded = insert_ignore(session, ImpactEvent, {
         "item_id": item.id, "kind": kind.value, "community_id": item.community_id,
         "recipient_id": item.author_id, "created_at": utcnow()})
+    if recorded:
+        events.publish(session, f"item.{kind.value}", actor=actor, item=item)
+    return recorded
 
 
 def open_item(*, session: Session, actor: policy.Actor, item_id: Any) -> bool:
@@ -273,13 +274,7 @@ def open_item(*, session: Session, actor: policy.Actor, item_id: Any) -> bool:
         if (policy.can(actor, "community.edit", where.community)
                 and item.author_id != actor.user_id
                 and item.deleted_at is None and item.module_key not in ANNOUNCEMENT_KINDS):
-            receipt = record_impact(session, item, ImpactKind.READ)
-            if receipt:
-                from civo.services import notifications
-
-                notifications.notify(session, recipients=[item.author_id], kind="read",
-                                     actor=actor, item_id=item.id,
-                                     community_id=item.community_id)
+            receipt = record_impact(session, item, ImpactKind.READ, actor=actor)
             # The admin inbox: no longer "unread by us" (first opening only).
             session.execute(sa.update(Item).where(Item.id == item.id,
                                                   Item.admin_read_at.is_(None))
@@ -354,9 +349,9 @@ def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
         favourite = session.exec(select(Favourite.id).where(
             Favourite.user_id == actor.user_id, Favourite.item_id == item.id)).first() is not None
     if mine:
-        events = dict(session.exec(select(ImpactEvent.kind, ImpactEvent.created_at).where(
+        impacts = dict(session.exec(select(ImpactEvent.kind, ImpactEvent.created_at).where(
             ImpactEvent.item_id == item.id)).all())
-        read_at, shaped_at = events.get("read"), events.get("shaped")
+        read_at, shaped_at = impacts.get("read"), impacts.get("shaped")
     is_open = policy.phase_is_open(actor, where)
     visible = item.moderation == Moderation.VISIBLE
     shown = visible or mine or policy.can(actor, "moderation.act", where.community)

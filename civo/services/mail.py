@@ -143,12 +143,26 @@ def _message(row: OutboundEmail) -> EmailMessage:
     return message
 
 
+# Who writes the emails queued without text (notification emails and digests), from live
+# data at sending time: registered by civo.subscribers (the queue knows no notification).
+_writers: list = []
+
+
+def register_writer(writer) -> None:
+    """``writer(session, row) -> (subject, body, headers) | None`` for rows queued with
+    ``notification_ids``."""
+    if writer not in _writers:
+        _writers.append(writer)
+
+
 def _write_now(session: Session, row: OutboundEmail) -> bool:
     """Fill a notification email's subject, body and headers from live data (not saved:
     the row keeps no text). False when there is nothing left to say."""
-    from civo.services import notifications
+    if not _writers:
+        from civo import events
 
-    written = notifications.write_email(session, row)
+        events.wire()  # the writer registers with the other subscribers
+    written = _writers[0](session, row) if _writers else None
     if written is None:
         return False
     row.subject, row.body_text, row.headers = written

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, policy
 from civo.i18n import N_
 from civo.models import User
 from civo.models._common import utcnow
@@ -206,16 +206,13 @@ def _hide(session: Session, case: ModerationCase, now: datetime) -> None:
 def _notice(session: Session, case: ModerationCase, kind: str, reason: str,
             now: datetime) -> None:
     """Tell the author (their account page keeps it; the bell and email carry it)."""
-    from civo.services import notifications
-
     if case.author_id is None:
         return
     session.add(ModerationNotice(user_id=case.author_id, case_id=case.id, kind=kind,
                                  reason=reason, created_at=now))
-    notifications.notify(session, recipients=[case.author_id], kind=kind,
-                         item_id=_item_of(session, case), community_id=case.community_id,
-                         params={"comment_id": case.target_id}
-                         if case.target_kind == "comment" else None)
+    events.publish(session, "moderation.notice", kind=kind, user_id=case.author_id,
+                   item_id=_item_of(session, case), community_id=case.community_id,
+                   comment_id=case.target_id if case.target_kind == "comment" else None)
 
 
 def _item_of(session: Session, case: ModerationCase) -> int | None:
@@ -228,12 +225,8 @@ def _item_of(session: Session, case: ModerationCase) -> int | None:
 def _tell_moderators(session: Session, case: ModerationCase, kind: str,
                      actor: policy.Actor) -> None:
     """A new report or an appeal: the moderators and the community's admins hear of it."""
-    from civo.services import notifications
-
-    recipients = sa.union(notifications.community_admins(session, case.community_id),
-                          notifications.moderators())
-    notifications.notify(session, recipients=recipients, kind=kind, actor=actor,
-                         item_id=_item_of(session, case), community_id=case.community_id)
+    events.publish(session, "moderation.review_needed", kind=kind, actor=actor,
+                   community_id=case.community_id, item_id=_item_of(session, case))
 
 
 def _standing_flags(case: ModerationCase):

@@ -25,9 +25,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import i18n, policy
+from civo import events, i18n, policy
 from civo.i18n import N_
-from civo.models import Community, CommunityRole, Follow, Membership, Phase, User
+from civo.models import Community, Membership, Phase, User
 from civo.models._common import utcnow
 from civo.models.notifications import (
     Category,
@@ -39,16 +39,17 @@ from civo.models.notifications import (
 )
 from civo.models.participation import Comment, Item
 from civo.services import mail, tokens
+from civo.services.audiences import community_admins, followers, moderators
 from civo.services.errors import NotFound, ValidationError
 
+# The core's kinds; each participation module declares its own (registry).
 KINDS: dict[str, str] = {
     "hidden": Category.ACCOUNT, "removed": Category.ACCOUNT, "restored": Category.ACCOUNT,
     "warned": Category.ACCOUNT,
     "new_project": Category.FOLLOWED, "phase_open": Category.FOLLOWED,
     "update": Category.FOLLOWED, "event": Category.FOLLOWED,
     "reply": Category.CONTRIBUTIONS, "reaction": Category.CONTRIBUTIONS,
-    "read": Category.CONTRIBUTIONS, "status": Category.CONTRIBUTIONS,
-    "shaped": Category.CONTRIBUTIONS,
+    "read": Category.CONTRIBUTIONS, "shaped": Category.CONTRIBUTIONS,
     "new_contribution": Category.ADMIN, "new_flag": Category.ADMIN, "appeal": Category.ADMIN,
 }
 CATEGORIES = tuple(c.value for c in Category)
@@ -56,7 +57,29 @@ FREQUENCIES = tuple(f.value for f in Frequency)
 DEFAULT_EMAIL = Frequency.DAILY.value
 PERIODS = {Frequency.DAILY.value: timedelta(days=1), Frequency.WEEKLY.value: timedelta(days=7)}
 PAGE_SIZE = 20
-PING_KEY = "civo_ping_users"
+# Committed after the action: the live layer moves exactly these people's bells.
+NOTIFIED = "users.notified"
+
+
+def category_of(kind: str) -> str:
+    """The category of a core kind or of a module's declared kind."""
+    if kind in KINDS:
+        return KINDS[kind]
+    from civo.modules import MODULES
+
+    declared = MODULES.notification_kinds().get(kind)
+    if declared is None:
+        raise KeyError(f"unknown notification kind {kind!r}")
+    return declared[1].category
+
+
+def _template(kind: str) -> str:
+    if kind in TEXTS:
+        return TEXTS[kind]
+    from civo.modules import MODULES
+
+    declared = MODULES.notification_kinds().get(kind)
+    return declared[1].text if declared else N_("You have a new notification.")
 
 
 # ---- creating ----------------------------------------------------------------------------------
@@ -76,7 +99,7 @@ def notify(session: Session, *, recipients: Iterable[int] | sa.Select | sa.Compo
     the state handler that made the news moves the platform channel (FeedLive), on which
     every signed-in tab recounts its own bell.
     """
-    category = KINDS[kind]
+    category = category_of(kind)
     if not isinstance(recipients, sa.Select | sa.CompoundSelect):
         recipients = sorted({int(r) for r in recipients if r is not None})
         if not recipients:
@@ -106,7 +129,9 @@ def notify(session: Session, *, recipients: Iterable[int] | sa.Select | sa.Compo
         session.execute(insert)
         return
     told = session.execute(insert.returning(Notification.user_id, Notification.in_app)).all()
-    session.info.setdefault(PING_KEY, set()).update(uid for uid, shown in told if shown)
+    shown = {uid for uid, in_app in told if in_app}
+    if shown:
+        events.after_commit(session, NOTIFIED, shown)
 
 
 def _only_who_may_see(session: Session, chosen: sa.Select, community_id: int | None,
@@ -126,28 +151,6 @@ def _only_who_may_see(session: Session, chosen: sa.Select, community_id: int | N
     return chosen.where(sa.or_(*allowed))
 
 
-def followers(community_id: int) -> sa.Select:
-    return select(Follow.user_id).where(Follow.community_id == community_id)
-
-
-def community_admins(session: Session, community_id: int) -> sa.Select:
-    """Admins of the community, and of its ancestors when their grant covers it."""
-    chain, parent = [], session.exec(select(Community.parent_id).where(
-        Community.id == community_id)).first()
-    while parent is not None and len(chain) < 16:
-        chain.append(parent)
-        parent = session.exec(select(Community.parent_id).where(
-            Community.id == parent)).first()
-    return select(CommunityRole.user_id).where(CommunityRole.role == "admin", sa.or_(
-        CommunityRole.community_id == community_id,
-        sa.and_(CommunityRole.community_id.in_(chain or [-1]),
-                CommunityRole.include_descendants.is_(True))))
-
-
-def moderators() -> sa.Select:
-    return select(User.id).where(User.is_moderator.is_(True))
-
-
 def reaction_once(session: Session, *, recipient: int | None, actor: policy.Actor,
                   item_id: int, comment_id: int | None = None) -> None:
     """New reactions: one unread notification per contribution (not one per click)."""
@@ -159,6 +162,87 @@ def reaction_once(session: Session, *, recipient: int | None, actor: policy.Acto
     if waiting is None:
         notify(session, recipients=[recipient], kind="reaction", actor=actor,
                item_id=item_id, params={"comment_id": comment_id} if comment_id else {})
+
+
+# ---- what each domain event tells whom (wired in civo.subscribers) ------------------------
+
+
+def on_item_created(session: Session, *, actor: policy.Actor, item: Item) -> None:
+    """A new contribution: the community's admins hear of it."""
+    notify(session, recipients=community_admins(session, item.community_id),
+           kind="new_contribution", actor=actor, item_id=item.id,
+           community_id=item.community_id)
+
+
+def on_item_impact(kind: str):
+    """"Read by …" and "your input shaped this decision": the author is told."""
+
+    def subscriber(session: Session, *, actor: policy.Actor, item: Item) -> None:
+        notify(session, recipients=[item.author_id], kind=kind, actor=actor,
+               item_id=item.id, community_id=item.community_id)
+
+    return subscriber
+
+
+def on_comment_created(session: Session, *, actor: policy.Actor, item: Item,
+                       comment: Comment, replied_to: int | None) -> None:
+    """The contribution's author and the author of the comment answered hear of it."""
+    notify(session, recipients=[item.author_id, replied_to], kind="reply", actor=actor,
+           item_id=item.id, community_id=item.community_id,
+           params={"comment_id": comment.id})
+
+
+def on_reaction_added(session: Session, *, actor: policy.Actor, recipient: int | None,
+                      item_id: int, comment_id: int | None = None) -> None:
+    reaction_once(session, recipient=recipient, actor=actor, item_id=item_id,
+                  comment_id=comment_id)
+
+
+def on_moderation_notice(session: Session, *, kind: str, user_id: int,
+                         item_id: int | None, community_id: int,
+                         comment_id: int | None = None) -> None:
+    """Hidden, removed, restored, warned: the author is told (account category)."""
+    notify(session, recipients=[user_id], kind=kind, item_id=item_id,
+           community_id=community_id,
+           params={"comment_id": comment_id} if comment_id else None)
+
+
+def on_review_needed(session: Session, *, kind: str, actor: policy.Actor,
+                     community_id: int, item_id: int | None) -> None:
+    """A new report or an appeal: the moderators and the community's admins hear of it."""
+    recipients = sa.union(community_admins(session, community_id), moderators())
+    notify(session, recipients=recipients, kind=kind, actor=actor, item_id=item_id,
+           community_id=community_id)
+
+
+def on_announcement(session: Session, *, actor: policy.Actor, item: Item) -> None:
+    """A new project, update or event: the community's followers (the handler that made
+    the news moves the platform channel, on which their bells recount)."""
+    notify(session, recipients=followers(item.community_id),
+           kind="new_project" if item.kind == "project" else item.kind, actor=actor,
+           item_id=item.id, community_id=item.community_id, project_id=item.project_id,
+           ping=False)
+
+
+def on_phase_opened(session: Session, *, actor: policy.Actor, project_id: int,
+                    community_id: int, phase_id: int, entry_id: int | None) -> None:
+    notify(session, recipients=followers(community_id), kind="phase_open", actor=actor,
+           item_id=entry_id, community_id=community_id, project_id=project_id,
+           params={"phase_id": phase_id}, ping=False)
+
+
+def on_module_event(session: Session, name: str, /, **payload: Any) -> None:
+    """Modules' own notification kinds: each names the event that sends it; its payload
+    says whom (``recipients``: ids or a SELECT) and about what."""
+    from civo.modules import MODULES
+
+    for kind, (_key, declared) in MODULES.notification_kinds().items():
+        if declared.event == name:
+            notify(session, recipients=payload["recipients"], kind=kind,
+                   actor=payload.get("actor"), item_id=payload.get("item_id"),
+                   community_id=payload.get("community_id"),
+                   project_id=payload.get("project_id"), params=payload.get("params"),
+                   ping=payload.get("ping", True))
 
 
 # ---- settings ------------------------------------------------------------------------------------
@@ -334,7 +418,6 @@ TEXTS = {
     "reply": N_("{who} replied to “{title}”."),
     "reaction": N_("People reacted to “{title}”."),
     "read": N_("{community} read your contribution “{title}”."),
-    "status": N_("{community} answered your idea “{title}”."),
     "shaped": N_("Your input shaped this decision: “{title}”."),
     "new_contribution": N_("New contribution in {community}: “{title}”."),
     "new_flag": N_("Content was reported in {community}."),
@@ -419,8 +502,8 @@ def describe(session: Session, rows: list[Notification], locale: str, *,
                                                    tag=author.tag),
                          "deleted": i18n.gettext(locale, "Deleted participant")}.get(
                 author.kind, author.label)
-        template = (COMMENT_TEXTS.get(row.kind, TEXTS[row.kind])
-                    if (row.params or {}).get("comment_id") else TEXTS[row.kind])
+        template = (COMMENT_TEXTS.get(row.kind, _template(row.kind))
+                    if (row.params or {}).get("comment_id") else _template(row.kind))
         text = i18n.gettext(locale, template, title=title, community=community,
                             who=who_label,
                             phase=phases.get((row.params or {}).get("phase_id"), ""))

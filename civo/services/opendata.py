@@ -134,7 +134,7 @@ def _phases(session: Session, project_ids: list[int]) -> dict[int, list[PhaseDat
                           .order_by(Phase.project_id, Phase.position)):
         spec = MODULES.get(p.module_key)
         settings = {k: str(v) for k, v in (p.settings or {}).items()
-                    if spec is not None and k in spec.settings}
+                    if spec is not None and spec.setting(k) is not None}
         found[p.project_id].append(PhaseData(
             id=p.id, position=p.position, title=p.title, description=p.description,
             module=p.module_key, status=p.status, starts_on=p.starts_on, ends_on=p.ends_on,
@@ -198,22 +198,20 @@ def _listed(project_id: int | None = None) -> sa.Select:
             .join(Community, Community.id == Item.community_id)
             .where(_public_communities(), Project.published_at.is_not(None),
                    Item.deleted_at.is_(None), Item.moderation == Moderation.VISIBLE.value,
-                   Item.module_key.in_(MODULES.keys())))
+                   Item.module_key.in_(MODULES.item_keys())))
     return stmt if project_id is None else stmt.where(Item.project_id == project_id)
 
 
 def _contributions(session: Session, rows: list[Item]) -> list[ContributionData]:
-    from civo.modules.ideas.models import IdeaStatus
-
-    statuses = dict(session.exec(select(IdeaStatus.item_id, IdeaStatus.status).where(
-        IdeaStatus.item_id.in_([r.id for r in rows]))).all()) if rows else {}
+    # Each module's public fields of its contributions (an idea's status, a stance…).
+    public: dict[int, dict[str, str]] = {}
+    for spec, fields in MODULES.with_hook("open_data"):
+        ids = [r.id for r in rows if r.module_key == spec.key]
+        if spec.holds_items and ids:
+            public.update(fields(session, ids))
     out = []
     for r in rows:
-        details = {}
-        if r.id in statuses:
-            details["status"] = statuses[r.id]
-        if (r.extra or {}).get("stance"):
-            details["stance"] = str(r.extra["stance"])
+        details = {k: str(v) for k, v in public.get(r.id, {}).items()}
         out.append(ContributionData(
             id=r.id, project_id=r.project_id, phase_id=r.phase_id, module=r.module_key,
             kind=r.kind, title=r.title, body=r.body,
@@ -263,19 +261,51 @@ def export_json(*, session: Session, project_id: int) -> str:
                            session, project_id)]}, ensure_ascii=False, default=str)
 
 
-CSV_COLUMNS = ("id", "phase_id", "module", "kind", "created_at", "author", "title", "body",
-               "comments", "supports", *[f"reactions_{e}" for e in EMOJI_GLYPHS],
-               "status", "stance")
+def csv_columns() -> tuple[str, ...]:
+    """The bulk CSV's columns: the core's, then each items module's public fields."""
+    extra = [c for spec in MODULES if spec.holds_items for c in spec.open_data_fields]
+    return ("id", "phase_id", "module", "kind", "created_at", "author", "title", "body",
+            "comments", "supports", *[f"reactions_{e}" for e in EMOJI_GLYPHS],
+            *dict.fromkeys(extra))
 
 
 def export_csv(*, session: Session, project_id: int) -> str:
     project(session=session, project_id=project_id)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    columns = csv_columns()
+    module_columns = columns[10 + len(EMOJI_GLYPHS):]
+    writer.writerow(columns)
     for c in _every_contribution(session, project_id):
         writer.writerow([c.id, c.phase_id, c.module, c.kind, c.created_at.isoformat(),
                          c.author, csv_cell(c.title), csv_cell(c.body), c.comments, c.supports,
                          *[c.reactions[e] for e in EMOJI_GLYPHS],
-                         c.details.get("status", ""), c.details.get("stance", "")])
+                         *[csv_cell(c.details.get(name, "")) for name in module_columns]])
     return out.getvalue()
+
+
+# ---- a phase's own public data (modules whose phases hold records) --------------------------
+
+
+@dataclass(frozen=True)
+class PhaseOpenData:
+    phase_id: int
+    project_id: int
+    module: str
+    data: dict[str, Any]
+
+
+def phase_data(*, session: Session, phase_id: int) -> PhaseOpenData:
+    """What a records module publishes about one phase of a public project (budget
+    results, questionnaire results once public…)."""
+    row = session.exec(select(Phase).join(Project, Project.id == Phase.project_id)
+                       .join(Community, Community.id == Project.community_id)
+                       .where(Phase.id == phase_id, _public_communities(),
+                              Project.published_at.is_not(None))).first()
+    spec = MODULES.get(row.module_key) if row is not None else None
+    publish = spec.hook("open_data") if spec is not None and not spec.holds_items else None
+    if row is None or publish is None:
+        raise NotFound("This phase does not exist, is not public, or publishes no data "
+                       "of its own.")
+    return PhaseOpenData(phase_id=row.id, project_id=row.project_id, module=row.module_key,
+                         data=publish(session, row.id))

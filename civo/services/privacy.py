@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, policy
 from civo.models import (
     Comment,
     Community,
@@ -123,11 +123,14 @@ def erase(session: Session, user: User) -> list[Callable[[], None]]:
               (ModerationCase, ModerationCase.decided_by), (ModerationLog, ModerationLog.actor_id),
               (ModerationLog, ModerationLog.subject_id),
               (SuspensionProposal, SuspensionProposal.decided_by)]
-    from civo.modules.ideas.models import IdeaStatus, IdeaSupport
-
-    detach += [(IdeaSupport, IdeaSupport.user_id), (IdeaStatus, IdeaStatus.decided_by)]
     for model, column in detach:
         session.execute(sa.update(model).where(column == uid).values({column.key: None}))
+    # Each participation module detaches or deletes its own records (supports, ballots…).
+    from civo.modules import MODULES
+
+    for _spec, erase_records in MODULES.with_hook("erase"):
+        erase_records(session, uid)
+    events.publish(session, "account.deleted", user_id=uid)
     # Their pictures and unused uploads go; images of what they wrote stay with it (no
     # owner any more).
     if pictures:
@@ -175,12 +178,12 @@ def _rows(session: Session, stmt) -> list[dict[str, Any]]:
 def collect(session: Session, user: User) -> dict[str, Any]:
     """Everything personal about ``user`` and everything they wrote (no password hash, no
     session token: those are secrets, not data)."""
-    from civo.modules.ideas.models import IdeaSupport
+    from civo.modules import MODULES
 
     uid = user.id
     account = user.model_dump(exclude={"password_hash"})
     account = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in account.items()}
-    return {
+    data = {
         "about": "Everything Civo holds about you and everything you wrote.",
         "exported_at": utcnow().isoformat(),
         "account": account,
@@ -211,8 +214,6 @@ def collect(session: Session, user: User) -> dict[str, Any]:
         "reactions": _rows(session, select(Reaction.target_kind, Reaction.target_id,
                                            Reaction.emoji, Reaction.created_at)
                            .where(Reaction.user_id == uid)),
-        "supports": _rows(session, select(IdeaSupport.item_id, IdeaSupport.created_at)
-                          .where(IdeaSupport.user_id == uid)),
         "favourites": _rows(session, select(Favourite.item_id, Favourite.created_at)
                             .where(Favourite.user_id == uid)),
         "reports_you_made": _rows(session, select(Flag.target_kind, Flag.target_id,
@@ -240,6 +241,12 @@ def collect(session: Session, user: User) -> dict[str, Any]:
             OutboundEmail.sent_at)
             .where(OutboundEmail.user_id == uid)),
     }
+    # What each participation module holds about them (supports, ballots, answers…).
+    for spec, sections in MODULES.with_hook("personal_data"):
+        for name, rows in sections(session, uid).items():
+            key = name if name not in data else f"{spec.key}_{name}"
+            data[key] = rows
+    return data
 
 
 @dataclass(frozen=True)
@@ -320,3 +327,8 @@ def purge_exports(*, session: Session) -> int:
         session.delete(row)
     session.commit()
     return len(rows)
+
+
+def on_password_reset(session: Session, *, user_id: int) -> None:
+    """Whoever held the account before the reset keeps no "download my data" link."""
+    drop_archives(session, user_id)

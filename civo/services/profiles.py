@@ -185,7 +185,7 @@ def _named_items(actor: policy.Actor, user_id: int) -> sa.Select:
 
     visible = select(Community.id).where(policy.visible_communities(actor, Community))
     return select(Item).where(Item.author_id == user_id, Item.is_anonymous.is_(False),
-                              Item.module_key.in_(MODULES.keys()), listed(visible),
+                              Item.module_key.in_(MODULES.item_keys()), listed(visible),
                               Item.moderation == Moderation.VISIBLE.value)
 
 

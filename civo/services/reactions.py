@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, policy
 from civo.db import Conflict, insert_ignore, retrying
 from civo.models._common import utcnow
 from civo.models.participation import EMOJI_GLYPHS, Comment, Moderation, Reaction
@@ -111,13 +111,12 @@ def mine(session: Session, user_id: int | None, kind: str, ids: list[int]) -> di
 def _tell_author(session: Session, actor: policy.Actor, kind: str, target_id: int) -> None:
     """A new reaction: its author hears of it (once per contribution until they read it)."""
     from civo.models.participation import Item
-    from civo.services import notifications
 
     if kind == "item":
         item = session.get(Item, target_id)
-        notifications.reaction_once(session, recipient=item.author_id, actor=actor,
-                                    item_id=item.id)
+        events.publish(session, "reaction.added", actor=actor, recipient=item.author_id,
+                       item_id=item.id)
     else:
         comment = session.get(Comment, target_id)
-        notifications.reaction_once(session, recipient=comment.author_id, actor=actor,
-                                    item_id=comment.item_id, comment_id=comment.id)
+        events.publish(session, "reaction.added", actor=actor, recipient=comment.author_id,
+                       item_id=comment.item_id, comment_id=comment.id)

@@ -88,18 +88,6 @@ PROJECTS: tuple[tuple[str, str, str, str, str, str, tuple[tuple[str, str, str, d
      (("Debate", "debate", "upcoming", {"question": "Which energy sources should we favour?"}),)),
 )
 
-# (project title, phase position, author email, title, body)
-DEMO_ITEMS: tuple[tuple[str, int, str, str, str], ...] = (
-    ("School extracurricular timings", 0, "citizen@demo.civo.example",
-     "Start activities at 16:30", "Children need a proper snack break before activities."),
-    ("Greener schoolyards", 1, "citizen@demo.civo.example",
-     "Rain gardens in every yard", "Plant rain gardens that soak up storm water; see "
-     "https://www.paris.fr for the oasis programme."),
-    ("Noise in the Métropole", 0, "moderator@demo.civo.example", "",
-     "Scooters at night on the Promenade: quieter delivery hours would help."),
-)
-
-
 @dataclass(frozen=True)
 class DemoAccount:
     email: str
@@ -188,21 +176,11 @@ def seed_demo_accounts(session: Session) -> None:
 
 
 def seed_demo_items(session: Session) -> None:
-    """A few contributions so the feed is not empty (only into an empty demo)."""
-    from civo.models.participation import Item
-    from civo.services import accounts as account_service
-    from civo.services import items
+    """Each participation module's demo data (its own ``seed`` hook; each is idempotent)."""
+    from civo.modules import MODULES
 
-    if session.exec(select(Item.id)).first() is not None:
-        return
-    for project_title, position, email, title, body in DEMO_ITEMS:
-        phase = session.exec(select(Phase).join(Project, Project.id == Phase.project_id).where(
-            Project.title == project_title, Phase.position == position)).one()
-        user_id = session.exec(select(User.id).where(User.email == email)).one()
-        actor = account_service.actor_for(session=session, user_id=user_id)
-        items.create(session=session, actor=actor, phase_id=phase.id,
-                     kind="idea" if phase.module_key == "ideas" else "contribution",
-                     title=title, body=body, title_required=phase.module_key == "ideas")
+    for _spec, seed_module in MODULES.with_hook("seed"):
+        seed_module(session)
 
 
 def seed_all(*, session: Session, accounts: bool = True) -> None:

@@ -22,7 +22,8 @@ from sqlmodel import Session, select
 from civo import i18n
 from civo.models import ExternalIdentity, User, UserSession
 from civo.models._common import utcnow
-from civo.services import accounts, emails, sessions
+from civo import events
+from civo.services import accounts, sessions
 from civo.services.errors import ValidationError
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -146,5 +147,5 @@ def _create(session: Session, claims: dict[str, Any], address: str, verified: bo
     session.add(user)
     session.flush()
     if not verified:
-        emails.confirmation(session, user)
+        events.publish(session, "account.confirmation_needed", user=user)
     return user

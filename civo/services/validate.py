@@ -132,3 +132,13 @@ def record_id(value: Any, missing: str = N_("This page does not exist.")) -> int
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise NotFound(missing)
     return value
+
+
+def currency(value: Any) -> str:
+    """An ISO 4217 currency code Babel knows (the community's money)."""
+    from babel.numbers import list_currencies
+
+    code = str(value or "").strip().upper()
+    if code not in list_currencies():
+        raise ValidationError("Choose a currency from the list.", field="currency")
+    return code

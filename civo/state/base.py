@@ -176,9 +176,9 @@ class AppState(rx.State):
         """Send just-queued email now rather than at the next delivery round."""
         import asyncio
 
-        from civo.services import housekeeping
+        from civo import jobs
 
-        task = asyncio.get_running_loop().create_task(housekeeping.deliver_soon())
+        task = asyncio.get_running_loop().create_task(jobs.deliver_soon())
         _BACKGROUND.add(task)
         task.add_done_callback(_BACKGROUND.discard)
 

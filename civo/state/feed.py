@@ -90,7 +90,7 @@ class FeedState(ParticipationViews):
     async def set_module_filter(self, value: str):
         from civo.modules import MODULES
 
-        self.module_filter = value if value in MODULES.keys() else ""
+        self.module_filter = value if value in MODULES.item_keys() else ""
         await self._fetch(append=False)
 
     @rx.event

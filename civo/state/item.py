@@ -25,9 +25,10 @@ def _describe(*, session, actor, item_id: int, module_key: str) -> dict[str, str
     if module_key in ANNOUNCEMENT_KINDS:
         return announcements.describe(session=session, actor=actor, item=item)
     spec = MODULES.get(module_key)
-    if spec is None:
+    describe = spec.hook("describe") if spec is not None else None
+    if describe is None:
         return {}
-    return spec.load("describe")(session=session, actor=actor, item=item)
+    return describe(session=session, actor=actor, item=item)
 
 
 def _moderation(*, session, actor, item_id: int) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from civo import events
+
 
 class FeedLive(rx.SharedState):
     """Moves when any item is posted: feeds recount their "N new items"."""
@@ -59,6 +61,10 @@ async def ping_users(user_ids: set[int]) -> None:
             import logging
 
             logging.getLogger("civo.live").exception("ping of user %s failed", user_id)
+
+
+# The people a committed action notified: their open tabs' bells move.
+events.on_committed("users.notified", ping_users)
 
 
 def live_trigger(rev: rx.Var, handler, name: str = "live") -> rx.Component:

@@ -19,11 +19,32 @@ def _int_param(value: Any) -> int | None:
     return int(text) if is_number(text) else None
 
 
+def _results(*, session, actor, phase_id: int) -> dict[str, Any]:
+    """A closed phase's results section, from its module's ``results`` hook ({} if none)."""
+    from civo.models import Phase
+
+    phase = session.get(Phase, phase_id)
+    spec = MODULES.get(phase.module_key) if phase is not None else None
+    results = spec.hook("results") if spec is not None else None
+    return {} if results is None else {"module": spec.key, **results(session, actor, phase)}
+
+
 class ProjectState(ParticipationViews):
     project: dict[str, Any] = {}
     phases: list[dict[str, Any]] = []
     phase: dict[str, Any] = {}
+    # The chosen phase's results once it is closed (its module's own section).
+    results: dict[str, Any] = {}
     not_found: bool = False
+
+    def _translated(self, value: Any) -> Any:
+        """Module results carry msgids under "label": in this reader's language."""
+        if isinstance(value, dict):
+            return {k: self._t(v) if k == "label" and isinstance(v, str) else
+                    self._translated(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._translated(v) for v in value]
+        return value
 
     @rx.event
     async def load(self):
@@ -66,7 +87,11 @@ class ProjectState(ParticipationViews):
                           "status": chosen.status, "open": chosen.status == "open"
                           and found.status == "open" and found.published,
                           # The module's declared settings only, as text (its panel reads them).
-                          "settings": {name: str(chosen.settings.get(name, "") or "")
-                                       for name in (spec.settings if spec else {})},
+                          "settings": {s.name: s.as_text(s.stored(chosen.settings))
+                                       for s in (spec.settings if spec else ())},
                           "known": spec is not None}
+        self.results = {}
+        if chosen is not None and chosen.status == "closed":
+            self.results = self._translated(await run_service(
+                _results, actor=actor, phase_id=chosen.id))
         await self._link_space(found.community_id)

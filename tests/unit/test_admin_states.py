@@ -100,6 +100,7 @@ def _calls(t: dict) -> dict[str, list[tuple]]:
         "create": [(project_form,)], "publish": [()], "set_status": [("closed",)],
         "add_phase": [(phase_form,)], "save_phase": [({**phase_form, "phase_id": str(t["phase"])},)],
         "move_phase": [(t["phase"], 1)], "delete_phase": [(t["phase"],)],
+        "choose_setting": [(t["phase"], "rule", "x")],
         "export_csv": [()],
         # news
         "post_update": [({"title": "Fake news", "body": "x", "link_url": "",

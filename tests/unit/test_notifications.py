@@ -21,6 +21,7 @@ from civo.models._common import utcnow
 from civo.models.participation import Item
 from civo.services.errors import NotFound
 from civo.modules.ideas import services as ideas
+from civo import events
 from civo.services import (
     admin_projects,
     comments,
@@ -73,11 +74,12 @@ def _texts(session, who, locale="en"):
 def test_replies_reach_the_author_and_the_replied_to_never_oneself(session, lyon):
     idea = ideas.propose(session=session, actor=lyon["alice"], phase_id=lyon["phase"],
                          title="Bike racks", body="At every school.")
-    assert session.info[notifications.PING_KEY] == {lyon["ids"]["admin"]}  # a new idea
-    session.info[notifications.PING_KEY].clear()
+    # Committed: the live bells to move (exactly who got a notification in app).
+    assert events.committed(session) == {notifications.NOTIFIED: {lyon["ids"]["admin"]}}
     first = comments.post(session=session, actor=lyon["bruno"], item_id=idea.id, body="Yes!")
-    assert lyon["ids"]["alice"] in session.info[notifications.PING_KEY]
-    assert lyon["ids"]["bruno"] not in session.info[notifications.PING_KEY]
+    pinged = events.committed(session)[notifications.NOTIFIED]
+    assert lyon["ids"]["alice"] in pinged
+    assert lyon["ids"]["bruno"] not in pinged
     comments.post(session=session, actor=lyon["alice"], item_id=idea.id, body="Thanks",
                   parent_id=first.id)  # Alice answers Bruno: Bruno is told, Alice is not
     comments.post(session=session, actor=lyon["chloe"], item_id=idea.id, body="And me",

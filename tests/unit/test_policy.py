@@ -131,8 +131,8 @@ MATRIX = [
     ("item.edit", OPEN_LYON, set()),
     ("item.delete", CITIZENS_IDEA, {"citizen"}),  # moderators remove via moderation
     ("item.delete", MEMBERS_IDEA, {"member"}),
-    ("item.set_status", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
-    ("item.set_status", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
+    ("ideas.set_status", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
+    ("ideas.set_status", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
     # Announcements: readable like their community; comments and reactions, no contributions.
     ("item.view", LYON_UPDATE, set(ROLES)),
     ("item.view", COUNCIL_UPDATE, COUNCIL_INSIDERS),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from civo.components.i18n import t
@@ -79,3 +81,17 @@ def debate_panel() -> rx.Component:
 
 def debate_item_extra() -> rx.Component:
     return stance_badge(ItemState.extra["stance"])
+
+
+def debate_results() -> rx.Component:
+    """A closed debate's results: how many took a stance for, against or neither."""
+    r = ProjectState.results
+    return rx.vstack(
+        rx.el.table(
+            rx.el.caption(t("Contributions by stance")),
+            rx.el.tbody(rx.foreach(r["tally"].to(list[dict[str, Any]]), lambda row: rx.el.tr(
+                rx.el.th(row["label"].to(str), scope="row"),
+                rx.el.td(row["count"].to(str))))),
+            class_name="data-table", id="debate-tally"),
+        spacing="2", align="stretch", width="100%",
+    )

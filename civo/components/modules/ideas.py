@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from civo.components.i18n import t
@@ -180,4 +182,28 @@ def ideas_inbox_extra(entry: rx.Var) -> rx.Component:
             on_submit=IdeasState.answer_from_inbox,
             reset_on_submit=False),
         class_name="inbox-extra",
+    )
+
+
+def ideas_results() -> rx.Component:
+    """A closed idea box's results: the ideas the community retained, with its answers."""
+    r = ProjectState.results
+    return rx.vstack(
+        rx.text(t("Ideas retained by the community (accepted or implemented):"), size="3"),
+        rx.cond(
+            r["retained"].to(list).length() > 0,
+            rx.el.ul(rx.foreach(r["retained"].to(list[dict[str, Any]]), lambda idea: rx.el.li(
+                rx.card(rx.vstack(
+                    rx.hstack(rx.link(idea["title"].to(str), href="/i/" + idea["id"].to(str),
+                                      weight="bold", high_contrast=True),
+                              status_badge(idea["status"].to(str)), spacing="2",
+                              wrap="wrap", align="center"),
+                    rx.cond(idea["answer"].to(str) != "",
+                            rx.text(idea["answer"].to(str), white_space="pre-wrap",
+                                    size="2")),
+                    spacing="2", align="stretch")))),
+                class_name="plain-list stack", id="ideas-retained"),
+            rx.text(t("No idea has been accepted yet; every idea stays listed below."),
+                    size="2", id="ideas-retained-none")),
+        spacing="3", align="stretch", width="100%",
     )

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, policy
 from civo.db import insert_ignore
 from civo.models._common import utcnow
 from civo.models.participation import ImpactKind, Item, Moderation
@@ -110,7 +110,7 @@ def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: A
     Returns the idea's community id (whose open pages should hear of it).
     """
     item, where = _idea(session, actor, item_id)
-    policy.require(actor, "item.set_status", where)
+    policy.require(actor, "ideas.set_status", where)
     if not isinstance(status, str) or status not in {s.value for s in IdeaState}:
         raise ValidationError("Unknown status.", field="status")
     text = rich_text.clean(answer, label="Official answer", max_len=ANSWER_MAX,
@@ -120,14 +120,10 @@ def set_status(*, session: Session, actor: policy.Actor, item_id: Any, status: A
     if not insert_ignore(session, IdeaStatus, {"item_id": item.id, **values}):
         session.execute(sa.update(IdeaStatus).where(IdeaStatus.item_id == item.id)
                         .values(**values))
-    from civo.services import notifications
-
-    notifications.notify(session, recipients=[item.author_id], kind="status", actor=actor,
-                         item_id=item.id, community_id=item.community_id)
-    if status in (IdeaState.ACCEPTED, IdeaState.IMPLEMENTED) and \
-            items.record_impact(session, item, ImpactKind.SHAPED):
-        notifications.notify(session, recipients=[item.author_id], kind="shaped",
-                             actor=actor, item_id=item.id, community_id=item.community_id)
+    events.publish(session, "idea.status_changed", actor=actor, recipients=[item.author_id],
+                   item_id=item.id, community_id=item.community_id)
+    if status in (IdeaState.ACCEPTED, IdeaState.IMPLEMENTED):
+        items.record_impact(session, item, ImpactKind.SHAPED, actor=actor)
     items.bump(session, item.id, touch=True)
     session.commit()
     return item.community_id
@@ -220,5 +216,5 @@ def describe(*, session: Session, actor: policy.Actor, item: Item) -> dict[str, 
             "image": extra.get("image", ""), "image_alt": extra.get("image_alt", "")
             or item.title,
             "supported": "1" if info["supported"] else "",
-            "can_set_status": "1" if policy.can(actor, "item.set_status",
+            "can_set_status": "1" if policy.can(actor, "ideas.set_status",
                                                 items.load(session, actor, item.id)[1]) else ""}

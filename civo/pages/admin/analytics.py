@@ -55,6 +55,15 @@ def analytics_body() -> rx.Component:
                       figures_table("places", N_("Home place")),
                       columns=rx.breakpoints(initial="1", md="3"), spacing="4"),
               id_="chart-demographics"),
+        rx.cond(S.module_tables.length() > 0, rx.el.section(rx.card(rx.vstack(
+            rx.heading(t("Participation modules"), as_="h2", size="4"),
+            rx.grid(rx.foreach(S.module_tables, lambda m: rx.el.table(
+                rx.el.caption(m["caption"].to(str)),
+                rx.el.tbody(rx.foreach(m["rows"].to(list[dict[str, str]]), lambda r: rx.el.tr(
+                    rx.el.th(r["label"], scope="row"), rx.el.td(r["value"])))),
+                class_name="data-table", id="table-" + m["key"].to(str))),
+                columns=rx.breakpoints(initial="1", md="2"), spacing="4"),
+            spacing="3", align="stretch")), id="analytics-modules")),
         rx.text(t("Figures are anonymous: no name or email, and no group small enough to "
                   "recognise someone."), size="2"),
         spacing="4", align="stretch", width="100%",

@@ -18,7 +18,7 @@ from civo.components.i18n import t
 from civo.components.places import place_chooser
 from civo.components.uploads import image_upload
 from civo.i18n import LOCALE_NAMES, N_
-from civo.state.admin.community import TIMEZONES, CommunityScoped
+from civo.state.admin.community import CURRENCIES, TIMEZONES, CommunityScoped
 from civo.state.admin.community import CommunitySettingsState as S
 
 
@@ -96,6 +96,13 @@ def community_form() -> rx.Component:
                              id="timezone", class_name="select",
                              default_value=f["timezone"].to(str)),
                 field_error(S, "timezone"), spacing="1", align="stretch"),
+            rx.vstack(
+                rx.el.label(t("Currency (of participatory budgets)"),
+                            html_for="currency", class_name="field-label"),
+                rx.el.select(*[rx.el.option(code, value=code) for code in CURRENCIES],
+                             name="currency", id="currency", class_name="select",
+                             default_value=f["currency"].to(str)),
+                field_error(S, "currency"), spacing="1", align="stretch"),
             text_input(S, "brand_color", N_("Brand colour (e.g. #1a5fb4, optional)"),
                        value=f["brand_color"], max_length=7),
             image_field(N_("Logo"), "community-logo", S.attach_logo, S.logo_attached, f["logo"],

@@ -27,8 +27,8 @@ def entry_view(entry) -> rx.Component:
                              high_contrast=True)),
             spacing="2", wrap="wrap"),
         rx.match(entry["module_key"],
-                 *[(spec.key, spec.load("inbox_extra")(entry)) for spec in MODULES
-                   if spec.inbox_extra],
+                 *[(spec.key, spec.component("inbox_extra")(entry)) for spec in MODULES
+                   if spec.component("inbox_extra") is not None],
                  rx.fragment()),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from civo.components.admin import admin_page, section, text_area, text_input
@@ -12,7 +14,7 @@ from civo.components.uploads import image_upload
 from civo.i18n import N_
 from civo.modules import MODULES
 from civo.pages.admin.community import community_nav
-from civo.state.admin.projects import MODULE_OPTIONS, CommunityProjectsState, ProjectAdminState
+from civo.state.admin.projects import CommunityProjectsState, ProjectAdminState
 
 P = ProjectAdminState
 PHASE_STATUSES = {"upcoming": N_("Upcoming"), "open": N_("Open"), "closed": N_("Closed")}
@@ -103,23 +105,67 @@ def lifecycle() -> rx.Component:
     )
 
 
-def settings_fields(phase) -> rx.Component:
-    """Each module's own settings (from the registry), shown for the phase's module."""
-    return rx.match(
-        phase["module_key"],
-        *[(spec.key, rx.fragment(*[
-            text_input(P, f"setting_{name}", label, max_length=max_len,
-                       value=phase["settings"].to(dict)[name],
-                       prefix="phase-" + phase["id"].to(str) + "-")
-            for name, (label, max_len) in spec.settings.items()]))
-          for spec in MODULES],
-        rx.fragment(),
+def setting_field(phase, s) -> rx.Component:
+    """One typed setting of the phase's module (the registry's declaration, sent by the
+    state): a number, an amount, a percentage, a choice, a yes/no, a date or a text."""
+    field_id = s["id"].to(str)
+    error_key = s["error_key"].to(str)
+    hint_id = field_id + "-hint"
+    invalid = rx.cond(P.errors.contains(error_key), "true", "false")
+    common = {"name": "setting_" + s["name"].to(str), "id": field_id,
+              "aria_invalid": invalid, "aria_describedby": hint_id,
+              "disabled": s["locked"].to(bool)}
+    number = rx.input(type="number", default_value=s["value"].to(str), min=s["min"].to(str),
+                      max=s["max"].to(str), step="1", size="3", width="100%",
+                      input_mode="numeric", **common)
+    control = rx.match(
+        s["kind"].to(str),
+        ("boolean", rx.el.label(
+            rx.el.input(type="checkbox", default_checked=s["checked"].to(bool), **common),
+            " ", s["label"].to(str), class_name="checkbox-label")),
+        ("choice", rx.el.select(
+            rx.foreach(s["choices"].to(list[dict[str, str]]),
+                       lambda c: rx.el.option(c["label"], value=c["value"])),
+            default_value=s["value"].to(str), class_name="select",
+            on_change=lambda value: P.choose_setting(phase["id"].to(int),
+                                                     s["name"].to(str), value),
+            **common)),
+        ("date", rx.input(type="date", default_value=s["value"].to(str), size="3", **common)),
+        ("text", rx.input(type="text", default_value=s["value"].to(str),
+                          max_length=s["max_length"].to(int), size="3", width="100%",
+                          **common)),
+        number,
     )
+    shown = (s["shown_when"].to(str) == "") | s["shown_values"].to(list[str]).contains(
+        phase["choices_now"].to(dict)[s["shown_when"].to(str)])
+    return rx.cond(shown, rx.vstack(
+        rx.cond(s["kind"].to(str) != "boolean",
+                rx.el.label(s["label"].to(str), html_for=field_id, class_name="field-label")),
+        control,
+        rx.text(s["hint"].to(str), size="2", id=hint_id, class_name="field-hint"),
+        rx.cond(P.errors.contains(error_key),
+                rx.text(P.errors[error_key], id=field_id + "-error", class_name="field-error",
+                        role="alert", size="2")),
+        spacing="1", align="stretch", width="100%"))
+
+
+def module_admin_panel(phase) -> rx.Component:
+    """The module's own part of the phase editor (e.g. a budget's projects), if any."""
+    return rx.match(phase["module_key"],
+                    *[(spec.key, spec.component("admin_panel")(phase)) for spec in MODULES
+                      if spec.component("admin_panel") is not None],
+                    rx.fragment())
+
+
+def settings_fields(phase) -> rx.Component:
+    """The module's own settings, drawn from the registry's typed declarations."""
+    return rx.foreach(phase["fields"].to(list[dict[str, Any]]),
+                      lambda s: setting_field(phase, s))
 
 
 def phase_form(phase) -> rx.Component:
     prefix = "phase-" + phase["id"].to(str) + "-"
-    return rx.el.li(rx.card(rx.form(
+    return rx.el.li(rx.card(rx.vstack(rx.form(
         rx.vstack(
             rx.hstack(
                 rx.heading(phase["number"], ". ", phase["title"], as_="h3", size="4"),
@@ -143,8 +189,8 @@ def phase_form(phase) -> rx.Component:
                 rx.vstack(
                     rx.el.label(t("Participation module"), html_for=prefix + "module",
                                 class_name="field-label"),
-                    rx.el.select(*[rx.el.option(t(label), value=key)
-                                   for key, label in MODULE_OPTIONS],
+                    rx.el.select(rx.foreach(P.module_options,
+                                            lambda m: rx.el.option(m["label"], value=m["key"])),
                                  name="module_key", id=prefix + "module", class_name="select",
                                  default_value=phase["module_key"].to(str),
                                  disabled=phase["locked"].to(bool)),
@@ -189,7 +235,8 @@ def phase_form(phase) -> rx.Component:
             spacing="3", align="stretch"),
         on_submit=P.save_phase,
         reset_on_submit=False,
-    )), key=phase["id"].to(str) + "-" + P.form_version.to_string())
+    ), module_admin_panel(phase), spacing="4", align="stretch")),
+        key=phase["id"].to(str) + "-" + P.form_version.to_string())
 
 
 def add_phase_form() -> rx.Component:
@@ -198,7 +245,8 @@ def add_phase_form() -> rx.Component:
         rx.vstack(
             rx.el.label(t("Participation module"), html_for="new-phase-module",
                         class_name="field-label"),
-            rx.el.select(*[rx.el.option(t(label), value=key) for key, label in MODULE_OPTIONS],
+            rx.el.select(rx.foreach(P.module_options,
+                                    lambda m: rx.el.option(m["label"], value=m["key"])),
                          name="module_key", id="new-phase-module", class_name="select"),
             spacing="1"),
         rx.button(t("Add the phase"), type="submit", id="phase-add"),

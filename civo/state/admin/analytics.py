@@ -42,6 +42,8 @@ class AnalyticsState(CommunityScoped):
     demographics: go.Figure = go.Figure()
     tables: dict[str, list[dict[str, str]]] = {
         key: [] for key in ("activity", "reactions", "age", "gender", "places")}
+    # Each participation module's own figures: breakdowns as captioned tables.
+    module_tables: list[dict[str, Any]] = []
     computed: str = ""
     back_href: str = ""
     _project_id: int = 0
@@ -90,7 +92,13 @@ class AnalyticsState(CommunityScoped):
             {"label": self._t("Comments"), "value": number(stats.comments)},
             {"label": self._t("Supports"), "value": number(stats.supports)},
             {"label": self._t("Reactions"), "value": number(sum(stats.reactions.values()))},
+            *[{"label": self._t(f.label), "value": number(f.value)} for f in stats.modules
+              if f.value is not None],
         ]
+        self.module_tables = [
+            {"key": f"{f.module}-{f.key}", "caption": self._t(f.label),
+             "rows": [{"label": self._t(g.label), "value": self._shown(g)} for g in f.groups]}
+            for f in stats.modules if f.groups]
         days = list(stats.days)
         activity = _figure(yaxis_title=self._t("per day"))
         activity.add_scatter(x=days, y=list(stats.contributions_per_day), mode="lines",

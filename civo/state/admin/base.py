@@ -35,9 +35,17 @@ class AdminState(ParticipationViews):
     errors: dict[str, str] = {}
 
     def _fail(self, error: CivoError) -> None:
+        from civo.services.errors import FieldErrors
+
         text = self._error_text(error)
         self.error = text
-        self.errors = {error.field: text} if error.field else {}
+        if isinstance(error, FieldErrors):  # every wrong field says what is wrong with it
+            self.errors = {name: self._error_text(e) for name, e in error.errors.items()}
+            if len(error.errors) > 1:
+                self.error = self._tn("{n} field needs your attention.",
+                                      "{n} fields need your attention.", len(error.errors))
+        else:
+            self.errors = {error.field: text} if error.field else {}
         self.notice = ""
 
     async def _call(self, func, /, **kwargs: Any) -> Any:

@@ -20,6 +20,9 @@ TIMEZONES = ("Europe/Paris", "Europe/Berlin", "Europe/Brussels", "Europe/Luxembo
              "Europe/Warsaw", "Europe/Prague", "Europe/Stockholm", "Europe/Helsinki",
              "Europe/Athens", "Europe/Bucharest", "America/Montreal", "Indian/Reunion",
              "America/Martinique", "Pacific/Noumea", "UTC")
+# Currencies of the countries our communities are in (the validator takes any ISO code).
+CURRENCIES = ("EUR", "CHF", "GBP", "PLN", "CZK", "SEK", "DKK", "NOK", "HUF", "RON", "CAD",
+              "XPF", "USD")
 
 
 class CommunityScoped(AdminState):
@@ -86,7 +89,8 @@ class CommunitySettingsState(PlacePicker, CommunityScoped):
         self.languages = []
         self.form = {"name": "", "kind": "organisation", "description": "",
                      "parent_id": parent_id, "brand_color": "",
-                     "timezone": "Europe/Paris", "private": False, "languages": [],
+                     "timezone": "Europe/Paris", "currency": "EUR", "private": False,
+                     "languages": [],
                      "logo": "", "cover": ""}
 
     @rx.event
@@ -111,6 +115,7 @@ class CommunitySettingsState(PlacePicker, CommunityScoped):
             "name": found.name, "kind": found.kind, "description": found.description,
             "parent_id": str(found.parent_id or ""), "parent_name": found.parent_name,
             "brand_color": found.brand_color, "timezone": found.timezone,
+            "currency": found.currency,
             "private": found.is_private, "archived": found.is_archived,
             "languages": list(found.languages), "logo": found.logo, "cover": found.cover,
             "members": self._tn("{n} member", "{n} members", found.member_count),

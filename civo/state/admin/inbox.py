@@ -18,8 +18,9 @@ def _details(*, session, actor, ids_by_module: dict[str, list[int]]) -> dict[int
     found: dict[int, dict] = {}
     for key, ids in ids_by_module.items():
         spec = MODULES.get(key)
-        if spec is not None and spec.list_details and ids:
-            found.update(spec.load("list_details")(session, actor, ids))
+        details = spec.hook("list_details") if spec is not None else None
+        if details is not None and ids:
+            found.update(details(session, actor, ids))
     return found
 
 

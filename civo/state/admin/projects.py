@@ -61,6 +61,8 @@ class CommunityProjectsState(CommunityScoped):
 class ProjectAdminState(AdminState):
     project: dict[str, Any] = {}
     phases: list[dict[str, Any]] = []
+    # The registry's modules (read when the page loads: a module added later appears).
+    module_options: list[dict[str, str]] = []
     form_version: int = 0
     cover_attached: bool = False
     _project_id: int = 0
@@ -83,6 +85,8 @@ class ProjectAdminState(AdminState):
             return
         self.form_version += 1
         self._community_id = found.community_id
+        self.module_options = [{"key": spec.key, "label": self._t(spec.label)}
+                               for spec in MODULES]
         self.project = {
             "id": found.id, "title": found.title, "summary": found.summary,
             "purpose": found.purpose, "expected_outcome": found.expected_outcome,
@@ -96,8 +100,40 @@ class ProjectAdminState(AdminState):
              "module_key": p.module_key, "status": p.status, "starts_on": _iso(p.starts_on),
              "ends_on": _iso(p.ends_on), "settings": dict(p.settings),
              "items": self._tn("{n} contribution", "{n} contributions", p.item_count),
-             "locked": p.item_count > 0, "first": i == 0, "last": i == len(found.phases) - 1}
+             "locked": p.taken_part, "first": i == 0, "last": i == len(found.phases) - 1,
+             "fields": [self._setting_field(p.id, v) for v in p.setting_views],
+             "choices_now": {v.name: v.value for v in p.setting_views if v.kind == "choice"}}
             for i, p in enumerate(found.phases)]
+
+    def _setting_field(self, phase_id: int, v) -> dict[str, Any]:
+        """One typed setting of a phase's module, translated, as the form draws it."""
+        hint = self._t(v.help) if v.help else ""
+        if v.locked:
+            hint = (hint + " " if hint else "") + self._t(
+                "Locked: people have taken part in this phase.")
+        if v.kind == "money" and v.currency:
+            hint = (hint + " " if hint else "") + self._t("Amount in {currency}.",
+                                                          currency=v.currency)
+        return {"name": v.name, "kind": v.kind, "label": self._t(v.label), "hint": hint,
+                "value": v.value, "checked": v.value == "on",
+                "choices": [{"value": c["value"], "label": self._t(c["label"])}
+                            for c in v.choices],
+                "min": v.minimum, "max": v.maximum, "max_length": v.max_length or 300,
+                "locked": v.locked, "shown_when": v.shown_when,
+                "shown_values": v.shown_values,
+                "id": f"phase-{phase_id}-setting_{v.name}",
+                "error_key": f"phase-{phase_id}-setting_{v.name}"}
+
+    @rx.event
+    def choose_setting(self, phase_id: int, name: str, value: str):
+        """A choice setting changed in a phase's form: show the fields that apply to it
+        (display only: the server validates every setting on save)."""
+        if not isinstance(phase_id, int) or not isinstance(name, str) or \
+                not isinstance(value, str):
+            return
+        self.phases = [{**p, "choices_now": {**p["choices_now"], name: value[:40]}}
+                       if p["id"] == phase_id and name in p["choices_now"] else p
+                       for p in self.phases]
 
     @rx.event
     async def save(self, form: dict[str, Any]):
@@ -151,6 +187,11 @@ class ProjectAdminState(AdminState):
         """Save one phase's form (its id travels in the form's hidden ``phase_id``)."""
         phase_id = form_id(form, "phase_id")
         if await self._call(service.update_phase, phase_id=phase_id, data=form) is FAILED:
+            # Settings' messages go beside that phase's own fields.
+            self.errors = {(f"phase-{phase_id}-setting_{k}" if not k.startswith("phase-")
+                            and k not in ("title", "module_key", "status", "starts_on",
+                                          "ends_on", "description") else k): v
+                           for k, v in self.errors.items()}
             return
         await self._refresh()
         self._done("Phase saved.")
@@ -184,5 +225,3 @@ def _accept_cover(*, session, actor, project_id: int, data: bytes) -> str:
     service.form(session=session, actor=actor, project_id=project_id)  # policy: project.manage
     return uploads.accept_image(session=session, actor=actor, data=data, purpose="projects")
 
-
-MODULE_OPTIONS = tuple((spec.key, spec.label) for spec in MODULES)
