@@ -54,10 +54,11 @@ def run(name: str, args: list[str], env: dict[str, str], totals: dict[str, int])
 def main() -> int:
     base = {k: v for k, v in os.environ.items() if k not in ("CIVO_TEST_DB_URL",)}
     totals = {"passed": 0, "failed": 0, "skipped": 0}
-    codes = [run("unit tests on SQLite", ["tests/unit", "-q"], base, totals)]
+    codes = [run("unit tests on SQLite", ["tests/unit", "-q", "--timeout=180"], base,
+                 totals)]
     reason = postgres_reachable(PG_URL)
     if reason is None:
-        codes.append(run("unit tests on PostgreSQL", ["tests/unit", "-q"],
+        codes.append(run("unit tests on PostgreSQL", ["tests/unit", "-q", "--timeout=180"],
                          {**base, "CIVO_TEST_DB_URL": PG_URL}, totals))
     else:
         print(f"\n***** SKIPPED: the PostgreSQL pass — cannot reach {PG_URL}: {reason} *****\n",

@@ -19,6 +19,7 @@ from civo.components.moderation import (
     hidden_placeholder,
     report_button,
 )
+from civo.components.modules import module_part
 from civo.components.participation import (
     error_callout,
     feed_card,
@@ -67,12 +68,8 @@ def phase_nav() -> rx.Component:
 def module_panel() -> rx.Component:
     """The current phase's module, picked from the registry (no module named here)."""
     return rx.box(
-        rx.match(
-            ProjectState.phase["module_key"],
-            *[(spec.key, spec.component("panel")()) for spec in MODULES
-              if spec.component("panel") is not None],
-            rx.text(t("This participation module is not available.")),
-        ),
+        module_part(ProjectState.phase["module_key"], "panel",
+                    rx.text(t("This participation module is not available."))),
         key=ProjectState.phase["id"].to(str),
         width="100%",
     )
@@ -84,10 +81,8 @@ def results_section() -> rx.Component:
         ProjectState.results.contains("module"),
         rx.el.section(
             rx.heading(t("Results"), as_="h3", size="5", id="phase-results-heading"),
-            rx.match(ProjectState.results["module"].to(str),
-                     *[(spec.key, spec.component("results_panel")()) for spec in MODULES
-                       if spec.component("results_panel") is not None],
-                     rx.fragment()),
+            module_part(ProjectState.results["module"].to(str), "results_panel",
+                        rx.fragment()),
             aria_labelledby="phase-results-heading", id="phase-results",
             class_name="stack"),
     )

@@ -226,6 +226,10 @@ def pledges(session, engine):
     PLEDGES.create(engine)
     with MODULES.added(PLEDGE):
         yield
+    # The test's session still holds a read lock on the table (PostgreSQL): end it first,
+    # or DROP TABLE waits for it forever.
+    session.rollback()
+    session.close()
     PLEDGES.drop(engine)
 
 

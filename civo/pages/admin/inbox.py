@@ -6,8 +6,8 @@ import reflex as rx
 
 from civo.components.admin import admin_page
 from civo.components.i18n import t
+from civo.components.modules import module_part
 from civo.components.participation import feed_card, load_more_button
-from civo.modules import MODULES
 from civo.state.admin.inbox import InboxState as S
 
 
@@ -26,10 +26,7 @@ def entry_view(entry) -> rx.Component:
                     rx.badge(t("Removed by moderators"), color_scheme="red",
                              high_contrast=True)),
             spacing="2", wrap="wrap"),
-        rx.match(entry["module_key"],
-                 *[(spec.key, spec.component("inbox_extra")(entry)) for spec in MODULES
-                   if spec.component("inbox_extra") is not None],
-                 rx.fragment()),
+        module_part(entry["module_key"], "inbox_extra", rx.fragment(), entry),
     )
 
 

@@ -9,10 +9,10 @@ import reflex as rx
 from civo.components.admin import admin_page, section, text_area, text_input
 from civo.components.cards import STATUS_LABELS, status_badge
 from civo.components.i18n import t
+from civo.components.modules import module_part
 from civo.components.participation import load_more_button
 from civo.components.uploads import image_upload
 from civo.i18n import N_
-from civo.modules import MODULES
 from civo.pages.admin.community import community_nav
 from civo.state.admin.projects import CommunityProjectsState, ProjectAdminState
 
@@ -151,10 +151,7 @@ def setting_field(phase, s) -> rx.Component:
 
 def module_admin_panel(phase) -> rx.Component:
     """The module's own part of the phase editor (e.g. a budget's projects), if any."""
-    return rx.match(phase["module_key"],
-                    *[(spec.key, spec.component("admin_panel")(phase)) for spec in MODULES
-                      if spec.component("admin_panel") is not None],
-                    rx.fragment())
+    return module_part(phase["module_key"], "admin_panel", rx.fragment(), phase)
 
 
 def settings_fields(phase) -> rx.Component:
