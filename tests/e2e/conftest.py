@@ -120,3 +120,27 @@ def goto(page: Page, base_url: str, path: str) -> None:
     page.goto(base_url + path)
     expect(page.locator("main#main h1")).to_be_visible()
     page.wait_for_function("document.documentElement.lang !== ''")
+
+
+def someone_elses_item(email: str) -> int:
+    """A visible idea or debate contribution of the demo data that ``email`` did not write
+    (found in the database, not by a seed-order id)."""
+    import sqlalchemy as sa
+
+    from civo.db import make_engine
+    from civo.models import User
+    from civo.models.participation import Item
+
+    engine = make_engine(TEST_DB_URL)
+    try:
+        with Session(engine) as session:
+            mine = sa.select(User.id).where(User.email == email).scalar_subquery()
+            return session.execute(
+                sa.select(Item.id).where(Item.module_key.in_(("ideas", "debate")),
+                                         Item.deleted_at.is_(None),
+                                         Item.moderation == "visible",
+                                         sa.or_(Item.author_id.is_(None),
+                                                Item.author_id != mine))
+                .order_by(Item.id).limit(1)).scalar_one()
+    finally:
+        engine.dispose()

@@ -118,8 +118,11 @@ def test_the_cookie_notice_is_accessible_and_goes_away(browser, base_url: str):
 
 
 def test_the_report_dialog_is_accessible(page: Page, base_url: str):
+    from tests.e2e.conftest import someone_elses_item
+
     _sign_in(page, base_url)
-    goto(page, base_url, "/i/3")  # someone else's contribution (nobody reports their own)
+    # Someone else's contribution (nobody reports their own).
+    goto(page, base_url, f"/i/{someone_elses_item('citizen@demo.civo.example')}")
     page.locator("#report-item").click()
     expect(page.get_by_role("dialog")).to_be_visible()
     assert serious_violations(page) == []
