@@ -68,6 +68,10 @@ def main() -> int:
     else:
         codes.append(run("browser tests (AppHarness + Playwright + Chromium)",
                          ["tests/e2e", "-q", "-x"], base, totals))
+        # Its own pass: it builds and serves the app from the project in production mode
+        # (several workers, Redis, PostgreSQL), which must not overlap the harness above.
+        codes.append(run("browser test with several workers (Redis + PostgreSQL)",
+                         ["tests/e2e_workers", "-q", "-rs"], base, totals))
     print(f"\n{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
     return 0 if all(c == 0 for c in codes) and totals["failed"] == 0 else 1
 

@@ -119,11 +119,7 @@ def account_menu() -> rx.Component:
 
 
 def header() -> rx.Component:
-    from civo.state.live import FeedLive, UserLive, live_trigger
-
     return rx.el.header(
-        live_trigger(FeedLive.rev, AppState.refresh_unread, "feed"),
-        live_trigger(UserLive.rev, AppState.refresh_unread, "user"),
         rx.hstack(
             rx.link(
                 rx.hstack(rx.icon("vote", aria_hidden="true"), rx.text("Civo", weight="bold"),

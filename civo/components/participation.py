@@ -8,7 +8,9 @@ import reflex as rx
 
 from civo.components.i18n import t
 from civo.i18n import N_
+from civo.models.participation import EMOJI_GLYPHS
 from civo.modules import MODULES
+from civo.state.live import live_count
 
 EMOJI_LABELS = {"agree": N_("Agree"), "inspiring": N_("Inspiring"), "love": N_("Love it"),
                 "think": N_("Needs thought"), "concerned": N_("Concerned")}
@@ -37,15 +39,17 @@ def rich_text(segments: rx.Var, **props) -> rx.Component:
     )
 
 
-def reaction_bar(reactions: rx.Var, on_react, *, enabled: rx.Var, id_prefix: rx.Var
-                 ) -> rx.Component:
-    """Five reaction buttons with counts; ``on_react(emoji)`` gets "" to remove one's own."""
+def reaction_bar(reactions: rx.Var, on_react, *, enabled: rx.Var, id_prefix: rx.Var,
+                 live: rx.Var | None = None, key: rx.Var | str = "") -> rx.Component:
+    """Five reaction buttons with counts; ``on_react(emoji)`` gets "" to remove one's own.
+    With ``live`` (a page's live counts) and ``key`` ("i42", "c17"), counts move live."""
 
     def button(r: rx.Var) -> rx.Component:
         label = rx.match(r["emoji"], *[(k, t(v)) for k, v in EMOJI_LABELS.items()], "")
         return rx.button(
             rx.text.span(r["glyph"], aria_hidden="true"),
-            rx.text.span(r["count"]),
+            rx.text.span(r["count"] if live is None
+                         else live_count(live, key, r["emoji"], r["count"])),
             rx.text.span(label, class_name="visually-hidden"),
             on_click=on_react(rx.cond(r["mine"], "", r["emoji"])),
             aria_pressed=rx.cond(r["mine"], "true", "false"),
@@ -59,15 +63,49 @@ def reaction_bar(reactions: rx.Var, on_react, *, enabled: rx.Var, id_prefix: rx.
                      aria_label=t("Reactions"), spacing="2", wrap="wrap")
 
 
-def counts_line(card: rx.Var) -> rx.Component:
+def reaction_buttons(counts: rx.Var, mine: rx.Var, on_react, *, enabled: rx.Var,
+                     id_prefix: rx.Var, live: rx.Var | None = None, key: rx.Var | str = ""
+                     ) -> rx.Component:
+    """The reaction buttons from compact data: ``counts`` {emoji: n} (zeros left out) and
+    this reader's own ``mine`` (a comment sends ~60 bytes for them, not a list of five)."""
+
+    def button(emoji: str, glyph: str) -> rx.Component:
+        label = t(EMOJI_LABELS[emoji])
+        count = counts.to(dict).get(emoji, 0)
+        chosen = mine.to(str) == emoji
+        return rx.button(
+            rx.text.span(glyph, aria_hidden="true"),
+            rx.text.span(count if live is None else live_count(live, key, emoji, count)),
+            rx.text.span(label, class_name="visually-hidden"),
+            on_click=on_react(rx.cond(chosen, "", emoji)),
+            aria_pressed=rx.cond(chosen, "true", "false"),
+            title=label, disabled=~enabled, size="2",
+            variant=rx.cond(chosen, "solid", "soft"), high_contrast=True,
+            id=rx.Var.create(id_prefix).to(str) + "-" + emoji, class_name="reaction",
+        )
+
+    return rx.hstack(*[button(e, g) for e, g in EMOJI_GLYPHS.items()], role="group",
+                     aria_label=t("Reactions"), spacing="2", wrap="wrap")
+
+
+def card_count(card: rx.Var, name: str, live: rx.Var | None = None) -> rx.Var:
+    """A card's count, or the newer one a live message brought (``live`` given)."""
+    if live is None:
+        return card[name]
+    return live_count(live, "i" + card["id"].to(str), name, card[name])
+
+
+def counts_line(card: rx.Var, live: rx.Var | None = None) -> rx.Component:
     return rx.hstack(
-        rx.text(rx.icon("message-circle", size=16, aria_hidden="true"), " ", card["comments"],
+        rx.text(rx.icon("message-circle", size=16, aria_hidden="true"), " ",
+                card_count(card, "comments", live),
                 rx.text.span(t("comments"), class_name="visually-hidden"), size="2"),
-        rx.text(rx.icon("smile", size=16, aria_hidden="true"), " ", card["reactions"],
+        rx.text(rx.icon("smile", size=16, aria_hidden="true"), " ",
+                card_count(card, "reactions", live),
                 rx.text.span(t("reactions"), class_name="visually-hidden"), size="2"),
         rx.cond(card["has_supports"],
                 rx.text(rx.icon("thumbs-up", size=16, aria_hidden="true"), " ",
-                        card["supports"], rx.text.span(t("supports"),
+                        card_count(card, "supports", live), rx.text.span(t("supports"),
                                                        class_name="visually-hidden"),
                         size="2")),
         spacing="4",
@@ -75,6 +113,11 @@ def counts_line(card: rx.Var) -> rx.Component:
 
 
 def feed_card(card: rx.Var, *extra: rx.Component) -> rx.Component:
+    """An item in a list (usable as an ``rx.foreach`` render function)."""
+    return live_card(card, None, *extra)
+
+
+def live_card(card: rx.Var, live: rx.Var | None, *extra: rx.Component) -> rx.Component:
     """An item in a list: title link, unread badge, where, who, when, counts."""
     return rx.el.li(
         rx.card(
@@ -94,7 +137,7 @@ def feed_card(card: rx.Var, *extra: rx.Component) -> rx.Component:
                                 " · " + card["project"].to(str), ""),
                         size="2", color_scheme="gray", high_contrast=True),
                 rx.hstack(rx.text(card["author"], " · ", card["when"], size="2"),
-                          counts_line(card), wrap="wrap", spacing="4", align="center"),
+                          counts_line(card, live), wrap="wrap", spacing="4", align="center"),
                 *extra,
                 spacing="2",
             ),

@@ -10,7 +10,6 @@ from civo.components.layout import link_button, page_shell
 from civo.components.participation import feed_card, load_more_button
 from civo.i18n import N_
 from civo.state.communities import CommunityState, DirectoryState
-from civo.state.live import SpaceLive, live_trigger
 
 
 def level_tabs() -> rx.Component:
@@ -143,7 +142,6 @@ def community_body() -> rx.Component:
                         size="2"),
                 spacing="1")))), class_name="plain-list stack", id="community-events"),
             spacing="3", align="stretch")),
-        live_trigger(SpaceLive.rev, CommunityState.refresh_live),
         rx.heading(t("Latest contributions"), as_="h2", size="5"),
         rx.cond(
             CommunityState.activity.length() == 0,

@@ -10,7 +10,6 @@ from civo.components.participation import error_callout, feed_card, load_more_bu
 from civo.i18n import N_
 from civo.modules import MODULES
 from civo.state.feed import FeedState
-from civo.state.live import FeedLive, live_trigger
 
 SORT_LABELS = (("unread", N_("Unread first")), ("newest", N_("Newest")),
                ("comments", N_("Most commented")), ("reactions", N_("Most reacted")))
@@ -72,7 +71,6 @@ def controls() -> rx.Component:
 
 def home_page() -> rx.Component:
     return page_shell(
-        live_trigger(FeedLive.rev, FeedState.check_new),
         intro(),
         controls(),
         rx.box(

@@ -9,7 +9,6 @@ from civo.components.i18n import t
 from civo.components.layout import page_shell
 from civo.components.participation import load_more_button
 from civo.i18n import N_
-from civo.state.live import UserLive, live_trigger
 from civo.state.notifications import (
     NotificationOpenState,
     NotificationSettingsState,
@@ -51,7 +50,6 @@ def entry(n) -> rx.Component:
 def notifications_page() -> rx.Component:
     S = NotificationsState
     return page_shell(
-        live_trigger(UserLive.rev, S.refresh_live, "notifications"),
         rx.cond(
             S.signed_in,
             rx.vstack(

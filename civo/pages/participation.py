@@ -25,14 +25,15 @@ from civo.components.participation import (
     feed_card,
     load_more_button,
     reaction_bar,
+    reaction_buttons,
     rich_text,
     textarea_field,
 )
 from civo.i18n import N_
 from civo.modules import MODULES
 from civo.state.favourites import FavouritesState
-from civo.state.item import ItemState
-from civo.state.live import SpaceLive, live_trigger
+from civo.state.item import COMMENT_SLOTS, ItemState, slot_name
+from civo.state.live import live_count
 from civo.state.project import ProjectState
 
 
@@ -197,7 +198,7 @@ def comment_view(c: rx.Var) -> rx.Component:
                                             on_click=ItemState.cancel_comment_edit),
                                   spacing="2"),
                         on_submit=ItemState.save_comment_edit,
-                    ), rich_text(c["segments"], size="3")))),
+                    ), rich_text(c["segments"], size="3", class_name="comment-text")))),
             rx.cond(c["content_shown"].to(bool) & (c["moderation"] != "visible")
                     & ~c["deleted"].to(bool),
                     author_notice(c["moderation"], c["flag_reasons"], c["decision"],
@@ -206,10 +207,11 @@ def comment_view(c: rx.Var) -> rx.Component:
             rx.cond(
                 ~c["deleted"].to(bool),
                 rx.hstack(
-                    reaction_bar(c["reactions"],
-                                 lambda emoji: ItemState.react("comment", c["id"], emoji),
-                                 enabled=ItemState.item["can_react"].to(bool),
-                                 id_prefix="react-comment-" + c["id"].to(str)),
+                    reaction_buttons(c["rc"], c["mine"],
+                                     lambda emoji: ItemState.react("comment", c["id"], emoji),
+                                     enabled=ItemState.item["can_react"].to(bool),
+                                     id_prefix="react-comment-" + c["id"].to(str),
+                                     live=ItemState.live, key="c" + c["id"].to(str)),
                     rx.cond(c["can_reply"],
                             rx.button(t("Reply"), size="1", variant="soft", high_contrast=True,
                                       on_click=[ItemState.start_reply(c["id"]),
@@ -262,8 +264,8 @@ def edit_form() -> rx.Component:
 
 def item_body() -> rx.Component:
     item = ItemState.item
+    item_key = "i" + item["id"].to(str)
     return rx.vstack(
-        live_trigger(SpaceLive.rev, ItemState.refresh_live),
         rx.hstack(
             rx.link(item["community"], href=item["community_href"].to(str)),
             rx.cond(item["project_href"] != "", rx.hstack(
@@ -304,7 +306,8 @@ def item_body() -> rx.Component:
         rx.cond(~item["deleted"].to(bool), rx.hstack(
             reaction_bar(ItemState.reactions, lambda emoji: ItemState.react("item", item["id"],
                                                                             emoji),
-                         enabled=item["can_react"].to(bool), id_prefix="react-item"),
+                         enabled=item["can_react"].to(bool), id_prefix="react-item",
+                         live=ItemState.live, key=item_key),
             spacing="3", wrap="wrap")),
         rx.hstack(
             rx.cond(ItemState.signed_in, rx.button(
@@ -325,13 +328,16 @@ def item_body() -> rx.Component:
             rx.cond(ItemState.mod["flagged"].to(bool), rx.text(t("Reported"), size="2")),
             spacing="3", wrap="wrap", align="center",
         ),
-        rx.heading(t("Comments"), " (", item["comment_count"], ")", as_="h2", size="5"),
+        rx.heading(t("Comments"), " (",
+                   live_count(ItemState.live, item_key, "comments", item["comment_count"]), ")",
+                   as_="h2", size="5", id="comments-heading"),
         rx.cond(item["can_comment"].to(bool), comment_form(),
                 rx.cond(ItemState.signed_in, rx.fragment(),
                         rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                                 t("to comment and react.")))),
-        rx.el.ul(rx.foreach(ItemState.comments, comment_view), class_name="plain-list",
-                 id="comments"),
+        # One list; each page of comments is its own slot (see civo/state/item.py).
+        rx.el.ul(*[rx.foreach(getattr(ItemState, slot_name(i)), comment_view)
+                   for i in range(COMMENT_SLOTS)], class_name="plain-list", id="comments"),
         load_more_button(ItemState.comments_more, ItemState.load_more_comments, "comments-more"),
         flag_dialog(), appeal_dialog(),
         spacing="4", align="stretch", width="100%",

@@ -276,3 +276,19 @@ def replies(*, session: Session, actor: policy.Actor, item_id: Any, root_id: Any
     views = _views(session, actor, item, where, rows)
     next_cursor = keyset.encode(rows[-1].created_at, rows[-1].id) if has_more else None
     return CommentPage(comments=tuple(views), next_cursor=next_cursor)
+
+
+def by_ids(*, session: Session, actor: policy.Actor, item_id: Any, ids: Any,
+           limit: int = PAGE_SIZE) -> CommentPage:
+    """Some comments of one item as this reader sees them (a live page re-reading only the
+    comments a change named): oldest first, at most ``limit``; others' ids are ignored."""
+    item, where = items.load(session, actor, item_id)
+    wanted = sorted({i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+                    if isinstance(ids, (list, tuple, set, frozenset)) else set())[-limit:]
+    if not wanted:
+        return CommentPage(comments=(), next_cursor=None)
+    rows = list(session.exec(select(Comment).where(Comment.item_id == item.id,
+                                                   Comment.id.in_(wanted))
+                             .order_by(Comment.created_at, Comment.id)))
+    return CommentPage(comments=tuple(_views(session, actor, item, where, rows)),
+                       next_cursor=None)

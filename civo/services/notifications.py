@@ -96,8 +96,8 @@ def notify(session: Session, *, recipients: Iterable[int] | sa.Select | sa.Compo
 
     ``ping``: the bells of exactly those who got it in app move live (after commit, see
     :func:`civo.db.run_service`). A whole audience (a community's followers) passes False:
-    the state handler that made the news moves the platform channel (FeedLive), on which
-    every signed-in tab recounts its own bell.
+    the state handler that made the news publishes on the feed channel
+    (``civo.state.live.FEED``), on which every signed-in tab recounts its own bell.
     """
     category = category_of(kind)
     if not isinstance(recipients, sa.Select | sa.CompoundSelect):

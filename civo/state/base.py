@@ -14,7 +14,7 @@ from civo.db import run_service
 from civo.policy import ANONYMOUS, Actor
 from civo.services import accounts, sessions
 from civo.services.errors import CivoError
-from civo.state.live import FeedLive, SpaceLive, UserLive, space_token, user_token
+from civo.state import live
 
 SESSION_MAX_AGE = int(sessions.SESSION_LIFETIME.total_seconds())
 # Behind HTTPS (production), the session cookie is never sent over plain HTTP.
@@ -35,6 +35,9 @@ class AppState(rx.State):
     session_notice: str = ""
     # Unread items in followed communities (navigation badge; capped at 100 in SQL).
     unread_count: int = 0
+    # The live channels this tab's page joined (see _join), and for which path.
+    _live_path: str = ""
+    _live_rooms: list[list[str]] = []
     # Unread notifications (the bell; capped at 100 in SQL), live.
     notification_count: int = 0
     # Shows the "Dashboard" entry (the dashboard's pages refuse on the server anyway).
@@ -74,34 +77,45 @@ class AppState(rx.State):
         params = {k: self._t(v) if isinstance(v, str) else v for k, v in error.params.items()}
         return self._t(error.message, **params)
 
-    async def _link_space(self, community_id: int) -> None:
-        """Join a community's live channel (call only after the policy allowed the view)."""
-        await self._link_live(await self.get_state(SpaceLive), space_token(community_id))
+    async def _join(self, channel: str, handler: Any) -> None:
+        """Hear a live channel on this page (call only after the policy allowed the view):
+        ``handler`` runs when something on it must be re-read (civo/state/live.py)."""
+        room = await live.HUB.join(self, channel, handler)
+        if room is None:
+            return
+        # Kept (backend-only) so that a reconnect of this page joins the same channels.
+        base = await self.get_state(AppState)
+        path = self.router.url.path if hasattr(self.router, "url") else ""
+        rooms = list(base._live_rooms) if base._live_path == path else []
+        if list(room) not in [list(r) for r in rooms]:
+            rooms.append(list(room))
+        base._live_path, base._live_rooms = path, rooms
 
-    @staticmethod
-    async def _link_live(live: Any, token: str) -> None:
-        """Link a shared state; outside a served event (handler unit tests) there is no
-        channel to join, and the page simply is not live."""
-        from reflex_base.utils.exceptions import ReflexRuntimeError
-
-        try:
-            await live._link_to(token)
-        except ReflexRuntimeError as error:
-            if "outside of _modify_linked_states" not in str(error):
-                raise
-
-    async def _announce_to(self, community_id: int, *, new_item: bool = False) -> None:
+    async def _announce_to(self, community_id: int, *, new_item: bool = False,
+                           item_id: int | None = None) -> None:
         """Tell a community's open pages from a page that is not one of them (the
-        dashboard): join that community's channel first (the caller was allowed to change
-        something there, so it may)."""
-        await self._link_space(community_id)
-        await self._announce(new_item=new_item)
+        dashboard, the inbox): the caller was allowed to change something there. The
+        item's own pages re-read it whole (a decision may hide or show any part of it)."""
+        await self._announce(community_id, new_item=new_item, item_id=item_id, item=True,
+                             whole=True)
 
-    async def _announce(self, *, new_item: bool = False) -> None:
-        """Tell the browsers on this community's pages (and feeds, for new items)."""
-        (await self.get_state(SpaceLive)).rev += 1
+    async def _announce(self, community_id: int | None, *, item_id: int | None = None,
+                        counts: tuple[str, ...] | list[str] = (),
+                        comments: tuple[int, ...] | list[int] = (), item: bool = False,
+                        new_item: bool = False, whole: bool = False) -> None:
+        """Publish what this handler changed (after its commit), once, to every page that
+        shows it: the item's pages, its community's pages, and feeds for a new item."""
+        keys = set(counts)
+        if item_id:
+            live.HUB.publish(live.item_channel(item_id),
+                             live.Note(counts=keys, comments=set(comments), item=item,
+                                       refresh=whole))
+        if community_id:
+            live.HUB.publish(live.space_channel(community_id),
+                             live.Note(counts={k for k in keys if k.startswith("i")},
+                                       refresh=new_item or item))
         if new_item:
-            (await self.get_state(FeedLive)).rev += 1
+            live.HUB.publish(live.FEED, live.Note(refresh=True))
 
     async def _refresh_unread(self, actor: Actor) -> None:
         from civo.services import feed, notifications
@@ -157,18 +171,30 @@ class AppState(rx.State):
         """Run on every page load: locale, identity, and ``<html lang>``."""
         actor = await self._refresh_identity()
         await self._refresh_unread(actor)
-        await self._link_live(await self.get_state(FeedLive), "feed")
+        # A new page hears nothing until it joins (its load handler, after the policy);
+        # the same page loading again on a new connection (a reconnect: on_load runs
+        # again, panels mounted once do not) hears what it heard before.
+        await live.HUB.leave_all(self)
+        path = self.router.url.path if hasattr(self.router, "url") else ""
+        if path and path == self._live_path and self._live_rooms:
+            await live.HUB.rejoin(self, [tuple(r) for r in self._live_rooms])
+        else:
+            self._live_path, self._live_rooms = path, []
+        await self._join(live.FEED, AppState.refresh_unread)
         if actor.signed_in:  # one's own channel only: the bell moves when one is notified
-            await self._link_live(await self.get_state(UserLive), user_token(actor.user_id))
-        # <html lang> follows the locale; the data attribute tells tests the page is live.
+            await self._join(live.user_channel(actor.user_id), AppState.refresh_unread)
+        # <html lang> follows the locale; the data attribute tells tests the page is live,
+        # and data-worker which backend process serves this tab (a random id per process:
+        # operators and the several-workers test tell workers apart by it).
         yield rx.call_script(
             f"document.documentElement.lang = {json.dumps(self.lang)};"
-            "document.documentElement.dataset.civoReady = '1'"
+            "document.documentElement.dataset.civoReady = '1';"
+            f"document.documentElement.dataset.worker = {json.dumps(live.HUB.instance)}"
         )
 
     @rx.event
     async def refresh_unread(self):
-        """Recount the navigation badges (the feed channel, or one's own, moved)."""
+        """Recount the navigation badges (something was posted, or I was notified)."""
         await self._refresh_unread(await self._actor())
 
     @staticmethod

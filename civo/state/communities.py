@@ -12,8 +12,8 @@ from civo.models import CommunityKind
 from civo.services import communities, feed
 from civo.services.errors import CivoError
 from civo.services.validate import is_number
+from civo.state import live
 from civo.state.base import MAX_ITEMS, AppState, view
-from civo.state.live import SpaceLive
 from civo.state.participation import ParticipationViews
 
 FOLLOW_PROMPT_QUIET_SECONDS = 3 * 24 * 3600
@@ -86,7 +86,7 @@ class CommunityState(ParticipationViews):
     activity: list[dict[str, Any]] = []
     activity_more: bool = False
     _activity_cursor: str | None = None
-    _seen_rev: int = -1
+    _live_mark: str = ""
     description: str = ""
     parents: list[dict[str, Any]] = []
     projects: list[dict[str, Any]] = []
@@ -127,12 +127,12 @@ class CommunityState(ParticipationViews):
             self.show_follow_prompt = False
             return
         self.not_found = False
+        self._live_mark = live.HUB.mark(live.space_channel(page.card.id))
         self._apply(page)
         self.activity = []
         await self._fetch_activity(actor)
         # The policy allowed this community: join its live channel.
-        await self._link_space(page.card.id)
-        self._seen_rev = (await self.get_state(SpaceLive)).rev
+        await self._join(live.space_channel(page.card.id), CommunityState.refresh_live)
 
     async def _fetch_activity(self, actor, *, keep: int = 0) -> None:
         collected: list[dict[str, Any]] = []
@@ -159,10 +159,12 @@ class CommunityState(ParticipationViews):
     @rx.event
     async def refresh_live(self):
         """Something changed in this community: re-read what this page shows."""
-        rev = (await self.get_state(SpaceLive)).rev
-        if not self.community or rev == self._seen_rev:
+        if not self.community:
             return
-        self._seen_rev = rev
+        seen = live.HUB.since(live.space_channel(self.community["id"]), self._live_mark)
+        self._live_mark = seen.mark
+        if not (seen.everything or seen.item):
+            return
         actor = await self._actor()
         try:
             await self._reload(actor)

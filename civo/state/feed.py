@@ -10,8 +10,8 @@ from civo.db import run_service
 from civo.services import feed
 from civo.services.errors import CivoError
 from civo.services.validate import is_number
+from civo.state import live
 from civo.state.base import MAX_ITEMS
-from civo.state.live import FeedLive
 from civo.state.participation import ParticipationViews
 
 
@@ -28,7 +28,6 @@ class FeedState(ParticipationViews):
     error: str = ""
     _cursor: str | None = None
     _snapshot: str | None = None
-    _seen_rev: int = -1
 
     def _filters(self) -> feed.Filters:
         return feed.Filters.parse(self.community_filter, self.module_filter, self.status_filter)
@@ -67,8 +66,8 @@ class FeedState(ParticipationViews):
             self.community_options = followed
         else:
             self.community_options = []
-        self._seen_rev = (await self.get_state(FeedLive)).rev
         await self._fetch(append=False)
+        await self._join(live.FEED, FeedState.check_new)
 
     @rx.event
     async def load_more(self):
@@ -100,11 +99,9 @@ class FeedState(ParticipationViews):
 
     @rx.event
     async def check_new(self):
-        """The feed channel moved: count what arrived since this feed was opened."""
-        rev = (await self.get_state(FeedLive)).rev
-        if rev == self._seen_rev or not self.loaded:
+        """Something was posted: count what arrived for me since this feed was opened."""
+        if not self.loaded:
             return
-        self._seen_rev = rev
         actor = await self._actor()
         self.new_count = await run_service(feed.new_since, actor=actor,
                                            cursor_or_snapshot=self._snapshot)

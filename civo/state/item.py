@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import reflex as rx
 
 from civo.db import run_service
 from civo.modules import MODULES
-from civo.services import comments, favourites, items, reactions
+from civo.services import comments, favourites, items, keyset, reactions
 from civo.services.errors import CivoError
 from civo.services.validate import is_number
+from civo.state import live
 from civo.state.base import MAX_ITEMS
-from civo.state.live import SpaceLive
 from civo.state.participation import ParticipationViews
 
 
@@ -52,6 +53,18 @@ def _mark_thread_ends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return marked
 
 
+# Comments are shown in slots, one per page loaded: "Load more" fills the next slot only, so
+# its frame carries that page and nothing of what the reader already has (Reflex re-sends a
+# changed var whole). Replies opened in a thread stay in the slot of its first comment.
+COMMENT_SLOTS = 16
+# A slot holds whole threads up to about this many bytes of JSON (one frame stays small).
+SLOT_BYTES = 14_000
+
+
+def slot_name(index: int) -> str:
+    return "comments" if index == 0 else f"comments_{index}"
+
+
 class ItemState(ParticipationViews):
     item: dict[str, Any] = {}
     extra: dict[str, str] = {}
@@ -64,6 +77,21 @@ class ItemState(ParticipationViews):
     notice: str = ""
     reactions: list[dict[str, Any]] = []
     comments: list[dict[str, Any]] = []
+    comments_1: list[dict[str, Any]] = []
+    comments_2: list[dict[str, Any]] = []
+    comments_3: list[dict[str, Any]] = []
+    comments_4: list[dict[str, Any]] = []
+    comments_5: list[dict[str, Any]] = []
+    comments_6: list[dict[str, Any]] = []
+    comments_7: list[dict[str, Any]] = []
+    comments_8: list[dict[str, Any]] = []
+    comments_9: list[dict[str, Any]] = []
+    comments_10: list[dict[str, Any]] = []
+    comments_11: list[dict[str, Any]] = []
+    comments_12: list[dict[str, Any]] = []
+    comments_13: list[dict[str, Any]] = []
+    comments_14: list[dict[str, Any]] = []
+    comments_15: list[dict[str, Any]] = []
     comments_more: bool = False
     reply_to: int = 0
     editing_comment: int = 0
@@ -74,10 +102,42 @@ class ItemState(ParticipationViews):
     _item_id: int = 0
     _community_id: int = 0
     _cursor: str | None = None
-    _seen_rev: int = -1
+    _slots_used: int = 0
+    # Where this page stands on its item's live channel (civo/state/live.py).
+    _live_mark: str = ""
     # Per thread root: where its next replies start, and how many extra were opened.
     _reply_cursors: dict[int, str] = {}
     _expanded: dict[int, int] = {}
+
+    def _keep_live(self, keep) -> None:
+        """The page read some counts afresh: the live values this tab holds for those step
+        aside (the others, which the page did not re-read, stay)."""
+        self.live = {k: v for k, v in live.HUB.counts(live.item_channel(self._item_id)).items()
+                     if keep(k)}
+
+    # ---- comment slots -----------------------------------------------------------------
+
+    def _slot(self, index: int) -> list[dict[str, Any]]:
+        return getattr(self, slot_name(index))
+
+    def _set_slot(self, index: int, rows: list[dict[str, Any]]) -> None:
+        setattr(self, slot_name(index), _mark_thread_ends(rows))
+
+    def _shown(self) -> list[dict[str, Any]]:
+        """Every comment on the page, in order (for tests and counting)."""
+        return [c for i in range(self._slots_used) for c in self._slot(i)]
+
+    def _slot_of_root(self, root_id: int) -> int | None:
+        for i in range(self._slots_used):
+            if any(c["id"] == root_id for c in self._slot(i)):
+                return i
+        return None
+
+    def _clear_slots(self) -> None:
+        for i in range(COMMENT_SLOTS):
+            if self._slot(i):
+                setattr(self, slot_name(i), [])
+        self._slots_used = 0
 
     async def _reload(self, *, comments_too: bool = True) -> None:
         actor = await self._actor()
@@ -118,26 +178,52 @@ class ItemState(ParticipationViews):
                       if found.content_shown else {})
         self.reactions = self._reaction_list(found.reactions, found.my_reaction)
         if comments_too:
-            await self._load_comments(actor, keep=len(self.comments))
+            await self._load_comments(actor, keep=self._slots_used)
         self._community_id = found.community_id
+        # What the page just read is fresh: the live counts of it step aside (others stay).
+        self._keep_live(lambda k: k != f"i{self._item_id}"
+                        and not (comments_too and k.startswith("c")))
+
+    def _fill_slot(self, index: int, page: Any) -> str | None:
+        """Put a page's threads into slot ``index``, whole threads up to ``SLOT_BYTES``;
+        the cursor returned continues after the last thread kept."""
+        rows: list[dict[str, Any]] = []
+        size, cursor, root = 0, page.next_cursor, None
+        threads: list[list[Any]] = []
+        for view in page.comments:
+            if view.depth == 1 or not threads:
+                threads.append([])
+            threads[-1].append(view)
+        for thread in threads:
+            views = [self._comment(c) for c in thread]
+            add = len(json.dumps(views, default=str))
+            if rows and size + add > SLOT_BYTES:
+                cursor = keyset.encode(root.created_at, root.id)
+                break
+            rows += views
+            size += add
+            root = thread[0]
+            self._reply_cursors.update({c.id: c.replies_cursor for c in thread
+                                        if c.replies_cursor})
+        self._set_slot(index, rows)
+        return cursor
 
     async def _load_comments(self, actor, *, keep: int = 0) -> None:
-        collected: list[dict[str, Any]] = []
-        cursors: dict[int, str] = {}
+        """Read the first ``keep`` pages again (at least one), one slot each."""
+        self._clear_slots()
+        self._reply_cursors = {}
         cursor = None
         while True:
             page = await run_service(comments.page, actor=actor, item_id=self._item_id,
                                      cursor=cursor)
-            collected += [self._comment(c) for c in page.comments]
-            cursors.update({c.id: c.replies_cursor for c in page.comments if c.replies_cursor})
-            cursor = page.next_cursor
-            if cursor is None or len(collected) >= max(keep, 1) or len(collected) >= MAX_ITEMS:
+            cursor = self._fill_slot(self._slots_used, page)
+            self._slots_used += 1
+            if (cursor is None or self._slots_used >= max(keep, 1)
+                    or self._slots_used >= COMMENT_SLOTS or len(self._shown()) >= MAX_ITEMS):
                 break
-        self.comments = _mark_thread_ends(collected)
-        self._reply_cursors = cursors
         self._cursor = cursor
-        self.comments_more = cursor is not None
-        # Threads this reader had opened further stay open after a live refresh.
+        self.comments_more = cursor is not None and self._slots_used < COMMENT_SLOTS
+        # Threads this reader had opened further stay open after a reload.
         expanded, self._expanded = self._expanded, {}
         for root_id, extra in expanded.items():
             while self._expanded.get(root_id, 0) < extra and root_id in self._reply_cursors:
@@ -147,7 +233,8 @@ class ItemState(ParticipationViews):
     async def _more_replies(self, actor, root_id: int) -> bool:
         """Open the next replies of one thread; False when there was nothing to open."""
         cursor = self._reply_cursors.get(root_id)
-        if not cursor or len(self.comments) >= MAX_ITEMS:
+        index = self._slot_of_root(root_id)
+        if not cursor or index is None or len(self._shown()) >= MAX_ITEMS:
             return False
         page = await run_service(comments.replies, actor=actor, item_id=self._item_id,
                                  root_id=root_id, cursor=cursor)
@@ -155,22 +242,64 @@ class ItemState(ParticipationViews):
             self._reply_cursors.pop(root_id, None)
             return False
         fresh = [self._comment(c) for c in page.comments]
-        thread = [c for c in self.comments if c["root_id"] == root_id]
-        start = next(i for i, c in enumerate(self.comments) if c["root_id"] == root_id)
-        others = [c for c in self.comments if c["root_id"] != root_id]
+        slot = self._slot(index)
+        thread = [c for c in slot if c["root_id"] == root_id]
+        start = next(i for i, c in enumerate(slot) if c["root_id"] == root_id)
+        others = [c for c in slot if c["root_id"] != root_id]
         merged = comments.thread_order(thread + fresh, id_of=lambda c: c["id"],
                                        parent_of=lambda c: c["parent_id"])
         remaining = max(0, next(c["more_replies"] for c in thread if c["id"] == root_id)
                         - len(fresh)) if page.next_cursor else 0
         merged = [{**c, "more_replies": remaining} if c["id"] == root_id else c
                   for c in merged]
-        self.comments = _mark_thread_ends(others[:start] + merged + others[start:])
+        self._set_slot(index, others[:start] + merged + others[start:])
         if page.next_cursor:
             self._reply_cursors[root_id] = page.next_cursor
         else:
             self._reply_cursors.pop(root_id, None)
         self._expanded[root_id] = self._expanded.get(root_id, 0) + len(fresh)
         return True
+
+    async def _apply_comments(self, actor, ids: set[int] | list[int]) -> None:
+        """Show new or changed comments (ids a live note or this page's own action named)
+        where they belong, with one read of just those comments."""
+        page = await run_service(comments.by_ids, actor=actor, item_id=self._item_id,
+                                 ids=sorted(ids))
+        for view in page.comments:
+            row = self._comment(view)
+            placed = False
+            for i in range(self._slots_used):  # a comment the page shows: replace it
+                slot = self._slot(i)
+                if any(c["id"] == row["id"] for c in slot):
+                    self._set_slot(i, [{**row, "more_replies": c["more_replies"]}
+                                       if c["id"] == row["id"] else c for c in slot])
+                    placed = True
+                    break
+            if placed:
+                continue
+            if row["root_id"] != row["id"]:  # a reply: into its thread, if that is shown
+                index = self._slot_of_root(row["root_id"])
+                if index is None:
+                    continue
+                slot = self._slot(index)
+                root = next(c for c in slot if c["id"] == row["root_id"])
+                if root["more_replies"] or row["root_id"] in self._reply_cursors:
+                    # Its thread has replies not opened yet: it comes after them.
+                    self._set_slot(index, [{**c, "more_replies": c["more_replies"] + 1}
+                                           if c["id"] == root["id"] else c for c in slot])
+                    if row["root_id"] not in self._reply_cursors:
+                        self._reply_cursors[row["root_id"]] = view.replies_cursor or ""
+                    continue
+                thread = [c for c in slot if c["root_id"] == row["root_id"]] + [row]
+                start = next(i for i, c in enumerate(slot) if c["root_id"] == row["root_id"])
+                others = [c for c in slot if c["root_id"] != row["root_id"]]
+                merged = comments.thread_order(thread, id_of=lambda c: c["id"],
+                                               parent_of=lambda c: c["parent_id"])
+                self._set_slot(index, others[:start] + merged + others[start:])
+            elif not self.comments_more:  # a new thread: at the end, once all are shown
+                last = max(self._slots_used - 1, 0)
+                self._set_slot(last, [*self._slot(last), row])
+                self._slots_used = max(self._slots_used, 1)
 
     @rx.event
     async def load_more_replies(self, root_id: int):
@@ -189,37 +318,63 @@ class ItemState(ParticipationViews):
         self._item_id = int(raw) if is_number(raw) else 0
         self.reply_to, self.editing, self.error, self.comment_error = 0, False, "", ""
         self.flag_target, self.appeal_target, self.dialog_error, self.notice = {}, {}, "", ""
-        self.comments, self._expanded, self._reply_cursors = [], {}, {}
+        self._clear_slots()
+        self._expanded, self._reply_cursors = {}, {}
         actor = await self._actor()
         try:  # opening marks it read (and leaves a receipt when an admin opens it)
             receipt = await run_service(items.open_item, actor=actor, item_id=self._item_id)
         except CivoError:
             self.not_found, self.item = True, {}
             return
+        # The mark before the read: a change landing in between is applied again, not lost.
+        self._live_mark = live.HUB.mark(live.item_channel(self._item_id))
         await self._reload()
         if self.item.get("module_key") == "project" and self.item.get("project_href"):
             return rx.redirect(self.item["project_href"])  # a project's feed entry
         if not self.not_found:
-            self._seen_rev = -1
-            await self._link_space(self._community_id)
-            if receipt:
-                await self._announce()  # the author's open page shows "Read by" at once
-            self._seen_rev = (await self.get_state(SpaceLive)).rev
+            await self._join(live.item_channel(self._item_id), ItemState.refresh_live)
+            if receipt:  # the author's open page shows "Read by" at once
+                await self._announce(None, item_id=self._item_id, item=True)
             await self._refresh_unread(actor)
 
     @rx.event
     async def refresh_live(self):
-        """Someone changed something in this community: reload what this page shows."""
-        rev = (await self.get_state(SpaceLive)).rev
-        if not self._item_id or rev == self._seen_rev:
+        """Something on this item changed: re-read only what the notes since this page's
+        mark name (its counts already came with the message)."""
+        if not self._item_id or self.not_found:
             return
-        self._seen_rev = rev
-        await self._reload()
+        seen = live.HUB.since(live.item_channel(self._item_id), self._live_mark)
+        self._live_mark = seen.mark
+        if seen.everything:
+            await self._reload()
+            return
+        actor = await self._actor()
+        try:
+            if seen.item:
+                await self._reload(comments_too=False)
+            if seen.comments and not self.not_found:
+                await self._apply_comments(actor, seen.comments)
+        except CivoError:
+            await self._reload()
+
+    async def _after_comment(self, comment_id: int, *, fresh_counts: bool = True) -> None:
+        """This page's own comment change: show it, and tell the item's other pages."""
+        actor = await self._actor()
+        await self._apply_comments(actor, [comment_id])
+        key = f"i{self._item_id}"
+        if fresh_counts:
+            counts = await run_service(live._read_counts, keys=[key])
+            if key in counts:
+                self.item = {**self.item, "comment_count": counts[key]["comments"]}
+                self._keep_live(lambda k: k != key)
+        await self._announce(self._community_id, item_id=self._item_id, counts=[key],
+                             comments=[comment_id])
 
     async def _after_write(self, *, new_item: bool = False) -> None:
+        """This page changed the item itself: read it again and tell its other pages."""
         await self._reload()
-        await self._announce(new_item=new_item)
-        self._seen_rev = (await self.get_state(SpaceLive)).rev
+        await self._announce(self._community_id, item_id=self._item_id,
+                             counts=[f"i{self._item_id}"], item=True, new_item=new_item)
 
     @rx.event
     async def react(self, target_kind: str, target_id: int, emoji: str):
@@ -231,8 +386,23 @@ class ItemState(ParticipationViews):
             self.error = self._error_text(error)
             return
         self.error = ""
-        if changed:
-            await self._after_write()
+        if not changed:
+            return
+        # One read of the moved counts (no reload); my own choice is known.
+        key = f"{'i' if target_kind == 'item' else 'c'}{int(target_id)}"
+        counts = (await run_service(live._read_counts, keys=[key])).get(key, {})
+        if target_kind == "item":
+            self.reactions = self._reaction_list(counts, emoji)
+        else:
+            for i in range(self._slots_used):
+                slot = self._slot(i)
+                if any(c["id"] == target_id for c in slot):
+                    rc = {e: n for e, n in counts.items() if n}
+                    self._set_slot(i, [{**c, "rc": rc, "mine": emoji}
+                                       if c["id"] == target_id else c for c in slot])
+                    break
+        self._keep_live(lambda k: k != key)
+        await self._announce(self._community_id, item_id=self._item_id, counts=[key])
 
     @rx.event
     async def toggle_favourite(self):
@@ -258,15 +428,15 @@ class ItemState(ParticipationViews):
     async def post_comment(self, form: dict[str, Any]):
         actor = await self._actor()
         try:
-            await run_service(comments.post, actor=actor, item_id=self._item_id,
-                              body=form.get("body", ""),
-                              parent_id=self.reply_to or None,
-                              anonymous=form.get("anonymous") in ("on", True, "true"))
+            posted = await run_service(comments.post, actor=actor, item_id=self._item_id,
+                                       body=form.get("body", ""),
+                                       parent_id=self.reply_to or None,
+                                       anonymous=form.get("anonymous") in ("on", True, "true"))
         except CivoError as error:
             self.comment_error = self._error_text(error)
             return
         self.comment_error, self.reply_to = "", 0
-        await self._after_write()
+        await self._after_comment(posted.id)
         return rx.set_value("comment-body", "")
 
     @rx.event
@@ -277,21 +447,20 @@ class ItemState(ParticipationViews):
         except CivoError as error:
             self.error = self._error_text(error)
             return
-        await self._after_write()
+        await self._after_comment(comment_id)
 
     @rx.event
     async def load_more_comments(self):
-        if not self._cursor or len(self.comments) >= MAX_ITEMS:
+        """The next threads, into the next slot (its frame holds only those)."""
+        if (not self._cursor or self._slots_used >= COMMENT_SLOTS
+                or len(self._shown()) >= MAX_ITEMS):
             return
         actor = await self._actor()
         page = await run_service(comments.page, actor=actor, item_id=self._item_id,
                                  cursor=self._cursor)
-        self.comments = _mark_thread_ends(self.comments
-                                          + [self._comment(c) for c in page.comments])
-        self._reply_cursors.update({c.id: c.replies_cursor for c in page.comments
-                                    if c.replies_cursor})
-        self._cursor = page.next_cursor
-        self.comments_more = page.next_cursor is not None
+        self._cursor = self._fill_slot(self._slots_used, page)
+        self._slots_used += 1
+        self.comments_more = self._cursor is not None and self._slots_used < COMMENT_SLOTS
 
     @rx.event
     def start_comment_edit(self, comment_id: int):
@@ -311,8 +480,8 @@ class ItemState(ParticipationViews):
         except CivoError as error:
             self.error = self._error_text(error)
             return
-        self.editing_comment, self.error = 0, ""
-        await self._after_write()
+        edited, self.editing_comment, self.error = self.editing_comment, 0, ""
+        await self._after_comment(edited, fresh_counts=False)
 
     @rx.event
     def start_edit(self):

@@ -9,8 +9,8 @@ import reflex as rx
 from civo.db import run_service
 from civo.services import notifications
 from civo.services.errors import CivoError
+from civo.state import live
 from civo.state.base import MAX_ITEMS
-from civo.state.live import UserLive
 from civo.state.participation import ParticipationViews
 
 
@@ -19,7 +19,6 @@ class NotificationsState(ParticipationViews):
     has_more: bool = False
     loaded: bool = False
     _before: int | None = None
-    _seen_rev: int = -1
 
     async def _fetch(self, *, append: bool, keep: int = 0) -> None:
         actor = await self._actor()
@@ -47,16 +46,14 @@ class NotificationsState(ParticipationViews):
         if not actor.signed_in:
             self.entries, self.loaded = [], True
             return
-        self._seen_rev = (await self.get_state(UserLive)).rev
         await self._fetch(append=False)
+        await self._join(live.user_channel(actor.user_id), NotificationsState.refresh_live)
 
     @rx.event
     async def refresh_live(self):
         """A notification arrived for me: show it at the top."""
-        rev = (await self.get_state(UserLive)).rev
-        if rev == self._seen_rev or not self.signed_in:
+        if not self.signed_in:
             return
-        self._seen_rev = rev
         await self._fetch(append=False, keep=len(self.entries))
 
     @rx.event

@@ -13,6 +13,11 @@ from civo.state.base import AppState
 class ParticipationViews(AppState):
     """Base for participation pages: turns service views into translated view dicts."""
 
+    # Counts brought by live messages ({"i42": {"comments": 3, "love": 2}}): written only
+    # by civo/state/live.py into the browser, never read by a handler; components show
+    # them over the page's own values (civo.state.live.live_count).
+    live: dict[str, dict[str, int]] = {}
+
     def _author(self, kind: str, name: str, tag: str) -> str:
         if kind == "anonymous":
             return self._t("Anonymous citizen {tag}", tag=tag)
@@ -46,16 +51,29 @@ class ParticipationViews(AppState):
                  "mine": mine == emoji} for emoji, glyph in EMOJI_GLYPHS.items()]
 
     def _comment(self, c: Any) -> dict[str, Any]:
+        """A comment as the page shows it, compact: a page of comments is one frame, so
+        flags that are off and empty texts are left out (a missing key reads as off),
+        and reactions travel as counts ("rc") plus this reader's own ("mine")."""
         data = asdict(c)
-        return {
+        row: dict[str, Any] = {
             "id": c.id, "parent_id": c.parent_id, "root_id": c.root_id, "depth": c.depth,
-            "segments": data["segments"], "body": c.body, "more_replies": c.more_replies,
-            "can_delete": c.can_delete, "moderation": c.moderation,
-            "content_shown": c.content_shown, "flag_reasons": list(c.flag_reasons),
-            "decision": c.decision_reason, "can_flag": c.can_flag, "can_appeal": c.can_appeal,
-            "appealed": c.appealed, "flagged": c.flagged_by_me,
+            "segments": data["segments"], "more_replies": c.more_replies,
+            "moderation": c.moderation, "content_shown": c.content_shown,
             "author": self._author(c.author_kind, c.author_name, c.author_tag),
-            "when": self._when(c.created_at), "edited": c.edited, "deleted": c.deleted,
-            "can_reply": c.can_reply, "can_edit": c.can_edit, "is_mine": c.is_mine,
-            "reactions": self._reaction_list(c.reactions, c.my_reaction),
+            "when": self._when(c.created_at),
+            "rc": {e: n for e, n in c.reactions.items() if n}, "mine": c.my_reaction,
         }
+        # The raw text only where it is edited (the shown text is in segments).
+        if c.can_edit:
+            row["body"] = c.body
+        if c.moderation != "visible" or c.flag_reasons or c.decision_reason:
+            row["flag_reasons"] = list(c.flag_reasons)
+            row["decision"] = c.decision_reason
+        for key, on in (("can_delete", c.can_delete), ("can_flag", c.can_flag),
+                        ("can_appeal", c.can_appeal), ("appealed", c.appealed),
+                        ("flagged", c.flagged_by_me), ("edited", c.edited),
+                        ("deleted", c.deleted), ("can_reply", c.can_reply),
+                        ("can_edit", c.can_edit), ("is_mine", c.is_mine)):
+            if on:
+                row[key] = True
+        return row

@@ -36,6 +36,8 @@ class ProjectState(ParticipationViews):
     # The chosen phase's results once it is closed (its module's own section).
     results: dict[str, Any] = {}
     not_found: bool = False
+    # The project's community: its module panels hear that community's live channel.
+    _community_id: int = 0
 
     def _translated(self, value: Any) -> Any:
         """Module results carry msgids under "label": in this reader's language."""
@@ -94,4 +96,4 @@ class ProjectState(ParticipationViews):
         if chosen is not None and chosen.status == "closed":
             self.results = self._translated(await run_service(
                 _results, actor=actor, phase_id=chosen.id))
-        await self._link_space(found.community_id)
+        self._community_id = found.community_id

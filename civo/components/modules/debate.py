@@ -10,14 +10,13 @@ from civo.components.i18n import t
 from civo.components.participation import (
     anonymous_checkbox,
     error_callout,
-    feed_card,
+    live_card,
     load_more_button,
     textarea_field,
 )
 from civo.i18n import N_
 from civo.state.base import AppState
 from civo.state.item import ItemState
-from civo.state.live import SpaceLive, live_trigger
 from civo.state.modules.debate import DebateState
 from civo.state.project import ProjectState
 
@@ -57,7 +56,6 @@ def contribute_form() -> rx.Component:
 
 def debate_panel() -> rx.Component:
     return rx.vstack(
-        live_trigger(SpaceLive.rev, DebateState.refresh_live),
         rx.cond(ProjectState.phase["settings"].to(dict)["question"] != "",
                 rx.card(rx.heading(ProjectState.phase["settings"].to(dict)["question"], as_="h3",
                                    size="5"))),
@@ -71,7 +69,8 @@ def debate_panel() -> rx.Component:
         error_callout(DebateState.error, "debate-list-error"),
         rx.heading(t("Contributions"), as_="h3", size="4"),
         rx.el.ul(rx.foreach(DebateState.posts,
-                            lambda card: feed_card(card, stance_badge(card["stance"]))),
+                            lambda card: live_card(card, DebateState.live,
+                                                  stance_badge(card["stance"]))),
                  class_name="plain-list stack", id="debate-list"),
         load_more_button(DebateState.has_more, DebateState.load_more, "debate-more"),
         spacing="4", align="stretch", width="100%",

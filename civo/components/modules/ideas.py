@@ -10,8 +10,9 @@ import reflex as rx
 from civo.components.i18n import t
 from civo.components.participation import (
     anonymous_checkbox,
+    card_count,
     error_callout,
-    feed_card,
+    live_card,
     load_more_button,
     text_field,
     textarea_field,
@@ -20,7 +21,7 @@ from civo.components.uploads import image_upload
 from civo.i18n import N_
 from civo.state.base import AppState
 from civo.state.item import ItemState
-from civo.state.live import SpaceLive, live_trigger
+from civo.state.live import live_count
 from civo.state.modules.ideas import IdeasState
 from civo.state.project import ProjectState
 
@@ -90,7 +91,6 @@ def propose_form() -> rx.Component:
 def ideas_panel() -> rx.Component:
     can_take_part = ProjectState.phase["open"].to(bool) & AppState.signed_in
     return rx.vstack(
-        live_trigger(SpaceLive.rev, IdeasState.refresh_live),
         rx.cond(
             ProjectState.phase["open"].to(bool),
             rx.cond(AppState.signed_in, propose_form(),
@@ -102,10 +102,11 @@ def ideas_panel() -> rx.Component:
         error_callout(IdeasState.error, "ideas-error"),
         rx.heading(t("Ideas"), as_="h3", size="4"),
         rx.el.ul(
-            rx.foreach(IdeasState.ideas, lambda card: feed_card(
-                card,
+            rx.foreach(IdeasState.ideas, lambda card: live_card(
+                card, IdeasState.live,
                 rx.hstack(status_badge(card["status"]),
-                          support_button(card["id"], card["supported"], card["supports"],
+                          support_button(card["id"], card["supported"],
+                                         card_count(card, "supports", IdeasState.live),
                                          can_take_part, "support-" + card["id"].to(str)),
                           spacing="3", align="center"),
             )),
@@ -143,7 +144,8 @@ def ideas_item_extra() -> rx.Component:
         rx.hstack(
             status_badge(ItemState.extra["status"]),
             support_button(ItemState.item["id"], ItemState.extra["supported"] == "1",
-                           ItemState.item["support_count"],
+                           live_count(ItemState.live, "i" + ItemState.item["id"].to(str),
+                                      "supports", ItemState.item["support_count"]),
                            ItemState.item["can_react"].to(bool), "support-item"),
             spacing="3", align="center", wrap="wrap",
         ),

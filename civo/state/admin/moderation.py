@@ -46,7 +46,7 @@ class ModerationState(AdminState):
         rows, self._cursor = result
         cards = [{
             "id": c.id, "kind": c.target_kind, "item_href": f"/i/{c.item_id}",
-            "community_id": c.community_id,
+            "community_id": c.community_id, "item_id": c.item_id,
             "community": c.community_name, "excerpt": c.excerpt,
             "author": self._author(c.author_kind, c.author, c.author_tag),
             "hidden": c.hidden, "flags": c.flag_count, "weight": c.weight,
@@ -93,14 +93,14 @@ class ModerationState(AdminState):
         if done is FAILED:
             return
         self._done(ACT_NOTES.get(action, "Saved."))
-        community_id = next((c["community_id"] for c in self.cases if c["id"] == case_id), 0)
+        case = next((c for c in self.cases if c["id"] == case_id), {})
         await self._fetch(append=False)
-        if community_id and action != "warn":
-            await self._tell_community(int(community_id))
+        if case.get("community_id") and action != "warn":
+            await self._tell_community(int(case["community_id"]), int(case["item_id"]))
 
-    async def _tell_community(self, community_id: int) -> None:
-        """The content's community pages reload (it appears or disappears for readers)."""
-        await self._announce_to(community_id)
+    async def _tell_community(self, community_id: int, item_id: int) -> None:
+        """The content's pages reload (it appears or disappears for readers)."""
+        await self._announce_to(community_id, item_id=item_id)
 
     @rx.event
     async def decide_proposal(self, form: dict[str, Any]):

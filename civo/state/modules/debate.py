@@ -9,8 +9,8 @@ import reflex as rx
 from civo.db import run_service
 from civo.modules.debate import services as debate
 from civo.services.errors import CivoError
+from civo.state import live
 from civo.state.base import MAX_ITEMS
-from civo.state.live import SpaceLive
 from civo.state.participation import ParticipationViews
 from civo.state.project import ProjectState
 
@@ -22,7 +22,8 @@ class DebateState(ParticipationViews):
     error: str = ""
     _phase_id: int = 0
     _cursor: str | None = None
-    _seen_rev: int = -1
+    _community_id: int = 0
+    _live_mark: str = ""
 
     async def _fetch(self, *, keep: int = 0) -> None:
         actor = await self._actor()
@@ -41,22 +42,29 @@ class DebateState(ParticipationViews):
             self.error = self._error_text(error)
             return
         self.posts, self._cursor, self.has_more = collected, cursor, cursor is not None
+        self.live = {}  # every card shown was just read: no live count is newer
 
     @rx.event
     async def load(self):
         project = await self.get_state(ProjectState)
         self._phase_id = int(project.phase.get("id", 0) or 0)
         self.form_error, self.error = "", ""
-        self._seen_rev = (await self.get_state(SpaceLive)).rev
+        self._community_id = project._community_id
+        channel = live.space_channel(self._community_id)
+        self._live_mark = live.HUB.mark(channel)  # before the read: nothing slips between
         await self._fetch()
+        if self._phase_id and self._community_id and not self.error:
+            await self._join(channel, DebateState.refresh_live)
 
     @rx.event
     async def refresh_live(self):
-        rev = (await self.get_state(SpaceLive)).rev
-        if not self._phase_id or rev == self._seen_rev:
+        """New or changed contributions in this community (counts came with the message)."""
+        if not self._phase_id or not self._community_id:
             return
-        self._seen_rev = rev
-        await self._fetch(keep=len(self.posts))
+        seen = live.HUB.since(live.space_channel(self._community_id), self._live_mark)
+        self._live_mark = seen.mark
+        if seen.everything or seen.item:
+            await self._fetch(keep=len(self.posts))
 
     @rx.event
     async def load_more(self):
@@ -74,8 +82,7 @@ class DebateState(ParticipationViews):
             self.form_error = self._error_text(error)
             return
         self.form_error = ""
-        await self._announce(new_item=True)
-        self._seen_rev = (await self.get_state(SpaceLive)).rev
+        await self._announce(self._community_id, new_item=True)
         await self._fetch(keep=len(self.posts) + 1)
         return rx.set_value("debate-body", "")
 

@@ -9,9 +9,9 @@ import reflex as rx
 from civo.db import run_service
 from civo.modules.ideas import services as ideas
 from civo.services.errors import CivoError
+from civo.state import live
 from civo.state.base import MAX_ITEMS
 from civo.state.item import ItemState
-from civo.state.live import SpaceLive
 from civo.state.participation import ParticipationViews
 from civo.state.project import ProjectState
 
@@ -29,7 +29,8 @@ class IdeasState(ParticipationViews):
     _pending_image: str = ""
     _phase_id: int = 0
     _cursor: str | None = None
-    _seen_rev: int = -1
+    _community_id: int = 0
+    _live_mark: str = ""
 
     async def _seed(self, actor) -> int:
         if actor.signed_in:
@@ -62,22 +63,29 @@ class IdeasState(ParticipationViews):
             self.error = self._error_text(error)
             return
         self.ideas, self._cursor, self.has_more = collected, cursor, cursor is not None
+        self.live = {}  # every card shown was just read: no live count is newer
 
     @rx.event
     async def load(self):
         project = await self.get_state(ProjectState)
         self._phase_id = int(project.phase.get("id", 0) or 0)
         self.form_error, self.error, self.posted = "", "", ""
-        self._seen_rev = (await self.get_state(SpaceLive)).rev
+        self._community_id = project._community_id
+        channel = live.space_channel(self._community_id)
+        self._live_mark = live.HUB.mark(channel)  # before the read: nothing slips between
         await self._fetch()
+        if self._phase_id and self._community_id and not self.error:
+            await self._join(channel, IdeasState.refresh_live)
 
     @rx.event
     async def refresh_live(self):
-        rev = (await self.get_state(SpaceLive)).rev
-        if not self._phase_id or rev == self._seen_rev:
+        """New or changed contributions in this community (counts came with the message)."""
+        if not self._phase_id or not self._community_id:
             return
-        self._seen_rev = rev
-        await self._fetch(keep=len(self.ideas))
+        seen = live.HUB.since(live.space_channel(self._community_id), self._live_mark)
+        self._live_mark = seen.mark
+        if seen.everything or seen.item:
+            await self._fetch(keep=len(self.ideas))
 
     @rx.event
     async def load_more(self):
@@ -124,8 +132,7 @@ class IdeasState(ParticipationViews):
             return
         self.form_error, self._pending_image, self.image_attached = "", "", False
         self.posted = self._t("Your idea is published.")
-        await self._announce(new_item=True)
-        self._seen_rev = (await self.get_state(SpaceLive)).rev
+        await self._announce(self._community_id, new_item=True)
         await self._fetch(keep=len(self.ideas) + 1)
         return [rx.set_value("idea-title", ""), rx.set_value("idea-body", ""),
                 rx.redirect(f"/i/{idea.id}")]
@@ -144,12 +151,21 @@ class IdeasState(ParticipationViews):
         self.error = ""
         if not changed:
             return
-        await self._announce()
-        if self._phase_id:
-            await self._fetch(keep=len(self.ideas))
+        # One read of the moved counts; the other pages get them in the live message.
+        key = f"i{int(item_id)}"
         item_state = await self.get_state(ItemState)
-        if item_state._item_id == item_id:
-            await item_state._after_write()
+        if item_state._item_id == item_id:  # on the idea's own page
+            await item_state._reload(comments_too=False)
+            community_id = item_state._community_id
+        else:
+            counts = (await run_service(live._read_counts, keys=[key])).get(key)
+            if counts is not None:
+                self.ideas = [{**c, "supports": counts["supports"], "supported": on}
+                              if c["id"] == item_id else c for c in self.ideas]
+            self.live = {k: v for k, v in live.HUB.counts(
+                live.space_channel(self._community_id)).items() if k != key}
+            community_id = self._community_id
+        await self._announce(community_id, item_id=item_id, counts=[key])
 
     @rx.event
     async def set_status(self, form: dict[str, Any]):
@@ -182,6 +198,7 @@ class IdeasState(ParticipationViews):
         except CivoError as error:
             inbox._fail(error)
             return
-        await self._announce_to(community_id)  # the author's open page shows it at once
+        # The author's open page shows it at once.
+        await self._announce_to(community_id, item_id=item_id)
         await inbox._reload()
         inbox._done("The official status was saved.")
