@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install install-test seed migrate i18n bench
+.PHONY: run test install install-test seed migrate i18n bench bench-live
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
@@ -48,3 +48,8 @@ i18n: install
 # reactions on SQLite, prints p50/p95 figures and a RESULT line. ~3 minutes on 2 cores.
 bench: install
 	$(BIN)/python bench/feed.py
+
+# Live updates under load (bench/live.py): Civo in production mode beside a bare Reflex
+# counter, 100 and 300 crafted websocket clients, fan-out to 200 pages. ~5 minutes.
+bench-live: install-test
+	$(BIN)/python bench/live.py

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -57,7 +58,36 @@ def engine() -> sa.Engine:
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return make_engine(url)
+    built = make_engine(url)
+    if os.environ.get("CIVO_BENCH_SQL_FILE"):
+        _count_statements(built, os.environ["CIVO_BENCH_SQL_FILE"])
+    return built
+
+
+def _count_statements(engine: sa.Engine, path: str) -> None:
+    """For bench/live.py only (``CIVO_BENCH_SQL_FILE`` set): count this process's SQL
+    statements and write the total to ``<path>.<pid>`` every half second. Nothing is
+    registered otherwise, so it costs nothing in normal runs. (The writer starts in the
+    process that runs the statements: production workers are forked, and a thread is not.)"""
+    import threading
+    import time
+
+    counter = {"pid": 0, "n": 0}
+
+    def _write(pid: int) -> None:
+        while True:  # replaced whole, never seen half-written
+            with open(f"{path}.tmp{pid}", "w") as out:
+                out.write(str(counter["n"]))
+            os.replace(f"{path}.tmp{pid}", f"{path}.{pid}")
+            time.sleep(0.5)
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args) -> None:
+        if counter["pid"] != os.getpid():
+            counter["pid"], counter["n"] = os.getpid(), 0
+            threading.Thread(target=_write, args=(os.getpid(),), name="civo-bench-sql",
+                             daemon=True).start()
+        counter["n"] += 1
 
 
 @contextmanager
