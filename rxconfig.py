@@ -5,8 +5,24 @@ Every field can be overridden by an environment variable ``REFLEX_<FIELD>``
 ``REFLEX_REDIS_URL=redis://127.0.0.1:6379`` to run several workers).
 """
 
+import os
+from pathlib import Path
+
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
+
+# What the app writes while it runs lives in data/: the SQLite database with its -wal and
+# -shm files, the secret key, the mail outbox, privacy exports. The dev server (`reflex run`,
+# `make run`) restarts the backend on any change in a top-level folder of the project, which
+# dropped every websocket each time SQLite touched data/civo.db-shm. Leave data/ out of the
+# watched tree (Reflex's REFLEX_HOT_RELOAD_EXCLUDE_PATHS, added to whatever is already set);
+# code under civo/ still reloads. Reflex resolves each excluded path, so only an existing
+# data/ is named; one created later is not watched anyway.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+if DATA_DIR.is_dir():
+    _excluded = [p for p in os.environ.get("REFLEX_HOT_RELOAD_EXCLUDE_PATHS", "").split(":") if p]
+    if str(DATA_DIR) not in _excluded:
+        os.environ["REFLEX_HOT_RELOAD_EXCLUDE_PATHS"] = ":".join([*_excluded, str(DATA_DIR)])
 
 config = rx.Config(
     app_name="civo",

@@ -18,6 +18,8 @@ app = rx.App(
     html_lang="en",
 )
 
+# "Civo backend started" on the console, once per backend worker start.
+app.register_lifespan_task(jobs.announce_start)
 # Periodic chores (purging unused uploads, …) on every backend worker.
 app.register_lifespan_task(jobs.loop)
 app.register_lifespan_task(jobs.mail_loop)

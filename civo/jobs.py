@@ -13,6 +13,13 @@ from civo.services.housekeeping import loop  # noqa: F401  (re-exported for the 
 log = logging.getLogger("civo.jobs")
 
 
+def announce_start() -> None:
+    """One console line each time a backend worker starts: a dev server that keeps restarting
+    (and drops every websocket with it) shows at a glance; tests/e2e/test_dev_server.py
+    counts these lines."""
+    print(f"Civo backend started (process {os.getpid()})", flush=True)
+
+
 def mail_interval() -> float:
     return float(os.environ.get("CIVO_MAIL_INTERVAL", "20"))
 
