@@ -21,13 +21,14 @@ CHROMIUM_ARGS = [
 expect.set_options(timeout=20_000)
 
 
-def _prepare_database() -> None:
+def prepare_database(url: str = TEST_DB_URL) -> None:
+    """Migrate ``url`` with the project's migrations and load the demo data."""
     from reflex.model import _alembic_upgrade
 
     from civo.db import make_engine
     from civo.services import seed
 
-    engine = make_engine(TEST_DB_URL)
+    engine = make_engine(url)
     with engine.connect() as conn:
         _alembic_upgrade(connection=conn)
         conn.commit()
@@ -67,7 +68,7 @@ def oidc():
 def harness(smtp, oidc):
     from reflex.testing import AppHarnessProd
 
-    _prepare_database()
+    prepare_database()
     with AppHarnessProd.create(root=Path(ROOT), app_name="civo") as app:
         yield app
 

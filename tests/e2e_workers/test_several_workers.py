@@ -52,24 +52,15 @@ def _reachable() -> str | None:
 def _fresh_database() -> str:
     """A database of its own on the test server, migrated and seeded with the demo data."""
     import psycopg
-    from reflex.model import _alembic_upgrade
-    from sqlmodel import Session
 
-    from civo.db import make_engine
-    from civo.services import seed
+    from tests.e2e.conftest import prepare_database
 
     with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"),
                          autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DB_NAME}")
     url = PG_URL.rsplit("/", 1)[0] + "/" + DB_NAME
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        _alembic_upgrade(connection=conn)
-        conn.commit()
-    with Session(engine) as session:
-        seed.seed_all(session=session)
-    engine.dispose()
+    prepare_database(url)
     return url
 
 
