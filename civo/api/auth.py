@@ -14,6 +14,7 @@ authlib. The account decision is :func:`civo.services.sso.sign_in_with`.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 from authlib.integrations.starlette_client import OAuth
 from fastapi import APIRouter, Request
@@ -49,6 +50,36 @@ def _back(path: str) -> RedirectResponse:
     return RedirectResponse(mail.public_url(path), status_code=303)
 
 
+_LOCAL_NAMES = ("localhost", "0.0.0.0", "::")
+
+
+def _back_to_page(request: Request, path: str) -> RedirectResponse:
+    """Like :func:`_back`, but to the hostname the browser used when the site's address
+    is a localhost one (development): the app's frontend then reaches the backend on the
+    page's own hostname (e.g. 127.0.0.1), which is where this route set the cookie. Only
+    for "localhost" and IP-address hostnames, never a name another site could point here."""
+    url = mail.public_url(path)
+    parts = urlsplit(url)
+    host = request.url.hostname or ""
+    if parts.hostname in _LOCAL_NAMES and host != parts.hostname and _local_or_ip(host):
+        netloc = (f"[{host}]" if ":" in host else host) + (
+            f":{parts.port}" if parts.port else "")
+        url = urlunsplit(parts._replace(netloc=netloc))
+    return RedirectResponse(url, status_code=303)
+
+
+def _local_or_ip(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _private(response: RedirectResponse) -> RedirectResponse:
     """Never cached, and the code in the address is not passed on as a referrer."""
     response.headers["Cache-Control"] = "no-store"
@@ -78,13 +109,13 @@ async def claim(request: Request, code: str = "", next: str = "/"):  # noqa: A00
     account of its choosing with a code it obtained: cross-site requests are refused
     (the code stays unused)."""
     if _cross_site(request):
-        return _private(_back("/login?signin=expired"))
+        return _private(_back_to_page(request, "/login?signin=expired"))
     token = await run_service(sessions.claim, code=code)
     if token is None:
-        return _private(_back("/login?signin=expired"))
+        return _private(_back_to_page(request, "/login?signin=expired"))
     # A session this browser had before ends: one browser, one session.
     await run_service(sessions.end, token=request.cookies.get(sessions.COOKIE_NAME))
-    response = _private(_back(sessions.safe_next(next)))
+    response = _private(_back_to_page(request, sessions.safe_next(next)))
     set_session_cookie(response, request, token)
     return response
 
@@ -94,7 +125,7 @@ async def forget(request: Request, next: str = "/"):  # noqa: A002
     """Clear the session cookie once its session has ended (signed out, signed out
     everywhere, account deleted, expired), then go on to ``next``. A live session's cookie
     stays: signing out ends the session on the server first (from the app)."""
-    response = _private(_back(sessions.safe_next(next)))
+    response = _private(_back_to_page(request, sessions.safe_next(next)))
     token = request.cookies.get(sessions.COOKIE_NAME)
     if token is not None and not _cross_site(request) and (
             await run_service(sessions.resolve, token=token)) is None:

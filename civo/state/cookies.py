@@ -21,7 +21,15 @@ from civo.services import mail, sessions
 
 
 def _go(url: str):
-    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+    # Reflex's frontend reaches a backend configured on localhost through the page's own
+    # hostname (state.js, getBackendURL): so must these routes, or the cookie would land
+    # on a host the websocket does not use (a page opened on 127.0.0.1 in development).
+    return rx.call_script(
+        f"(() => {{ const u = new URL({json.dumps(url)});"
+        " if (['localhost', '0.0.0.0', '[::]'].includes(u.hostname)) {"
+        " u.hostname = window.location.hostname;"
+        " if (window.location.protocol === 'https:') { u.protocol = 'https:'; u.port = ''; }"
+        " } window.location.assign(u.href); })()")
 
 
 def claim_redirect(code: str, next_path: str = "/"):

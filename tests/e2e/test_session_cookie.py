@@ -103,6 +103,8 @@ def test_page_scripts_never_see_the_session_and_sign_out_clears_it(browser: Brow
         page.locator("#logout").click()
         expect(page.locator("#nav-login")).to_be_visible()
         _wait_for(lambda: not _session_cookies(page))
+        expect(page).to_have_url(re.compile(r"^[^?]*://[^/]+/?$"))  # home, after /account
+        page.wait_for_function("document.documentElement.dataset.civoReady === '1'")
         with Session(engine) as s:
             assert sessions.resolve(session=s, token=token) is None
         engine.dispose()

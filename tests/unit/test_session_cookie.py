@@ -171,3 +171,23 @@ async def test_the_app_reads_the_session_from_the_handshake_cookie_only(session)
     assert state.signed_in and state.user_name == "James Martin"
     # What the browser would receive of the whole state: no token anywhere.
     assert token not in json_dumps(root.dict())
+
+
+@pytest.mark.parametrize(("public", "browser_host", "lands"), [
+    # Development on localhost, page opened on 127.0.0.1: back to 127.0.0.1 (where the
+    # cookie was set and where Reflex's frontend reaches the backend).
+    ("http://localhost:3000", "127.0.0.1:8000", "http://127.0.0.1:3000/following"),
+    ("http://localhost:3000", "localhost:8000", "http://localhost:3000/following"),
+    # Never to a name another site could point at this server, nor off a real address.
+    ("http://localhost:3000", "evil.example:8000", "http://localhost:3000/following"),
+    ("https://civo.example.org", "127.0.0.1:8000", "https://civo.example.org/following"),
+])
+async def test_the_claim_returns_to_the_host_the_browser_used(session, monkeypatch, public,
+                                                               browser_host, lands):
+    monkeypatch.setenv("CIVO_PUBLIC_URL", public)
+    code = sessions.begin(session=session, user_id=make_user(session))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api),
+                                 base_url=f"http://{browser_host}") as client:
+        response = await client.get("/api/auth/claim", params={"code": code,
+                                                               "next": "/following"})
+    assert response.headers["location"] == lands
