@@ -69,8 +69,6 @@ app = rx.App()
 app.add_page(index)
 '''
 COUNTER_STATE = "reflex___state____state.counter___counter____counter_state"
-UPDATE_VARS = ("reflex___state____state.reflex___state____update_vars_internal_state"
-               ".update_vars_internal")
 
 
 def free_port() -> int:
@@ -229,10 +227,12 @@ class Client:
             self.errors += 1
         self.connected = False
 
-    async def connect(self) -> None:
+    async def connect(self, session_token: str | None = None) -> None:
+        # A signed-in tab's handshake carries the HttpOnly session cookie.
+        headers = {"Cookie": f"civo_session={session_token}"} if session_token else {}
         await self.sio.connect(f"{self.url}?token={uuid.uuid4()}", namespaces=["/_event"],
                                socketio_path="/_event", transports=["websocket"],
-                               wait_timeout=30)
+                               wait_timeout=30, headers=headers)
         self.connected = True
 
     async def call(self, name: str, payload: dict, router: dict, marker: str,
@@ -267,16 +267,13 @@ class CivoApp:
 
         self.url, self.idea_id = url, idea_id
         self.router = {"pathname": f"/i/{idea_id}", "query": {"item_id": str(idea_id)}}
-        self.token_var = f"{AppState.get_full_name()}.session_token"
         self.init_page = f"{AppState.get_full_name()}.init_page"
         self.item = ItemState.get_full_name()
         self.live_marker = f'"{ParticipationViews.get_full_name()}": {{"live_rx_state_"'
 
     async def open(self, token: str) -> Client:
         client = Client(self.url)
-        await client.connect()
-        await client.sio.emit("event", {"name": UPDATE_VARS, "payload": {
-            "vars": {self.token_var: token}}, "router_data": self.router}, namespace="/_event")
+        await client.connect(token)
         await client.call(self.init_page, {}, self.router, "civoReady", timeout=60)
         await client.call(f"{self.item}.load", {}, self.router, "item_rx_state_", timeout=60)
         return client

@@ -8,6 +8,7 @@ from civo.db import run_service
 from civo.services import accounts, sessions
 from civo.services.errors import CivoError
 from civo.state.base import AppState
+from civo.state.cookies import forget_redirect
 
 
 class AccountState(AppState):
@@ -53,7 +54,7 @@ class AccountState(AppState):
             return rx.toast.error(self._error_text(error))
         self._forget_identity()
         self._clear()
-        return rx.redirect("/login")
+        return forget_redirect("/login")  # this browser's cookie goes too
 
     def _clear(self) -> None:
         self.full_name = self.email = self.home_place = ""

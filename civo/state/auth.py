@@ -10,6 +10,7 @@ from civo.db import run_service
 from civo.services import accounts, communities, sessions
 from civo.services.errors import CivoError
 from civo.state.base import MAX_ITEMS, AppState
+from civo.state.cookies import claim_redirect
 from civo.state.places import PlacePicker
 
 
@@ -39,17 +40,16 @@ class RegisterState(PlacePicker, AppState):
                 password=_text(form, "password"), home_place_id=self.place_id or None,
                 locale=self.lang,
             )
-            token = await run_service(sessions.start, user_id=result.user_id)
+            code = await run_service(sessions.begin, user_id=result.user_id)
         except CivoError as error:
             self.errors = {error.field or "form": self._error_text(error)}
             self.submitting = False
             return
-        self.session_token = token
         self.submitting = False
         self.full_name = self.email = self.place_label = ""
         self.place_id = 0
         self._deliver_soon()  # the confirmation email
-        yield rx.redirect("/welcome")
+        yield claim_redirect(code, "/welcome")  # the session cookie, then the welcome
 
 
 class LoginState(AppState):
@@ -74,6 +74,8 @@ class LoginState(AppState):
                                "already use its email address. Sign in with your password."),
             "unknown": self._t("This sign-in service is not available."),
         }.get(outcome, "")
+        if self.router.url.query_parameters.get("signin") == "expired":
+            self.error = self._t("Signing in did not complete. Please sign in again.")
 
     @rx.event
     async def sign_in(self, form: dict[str, Any]):
@@ -82,17 +84,17 @@ class LoginState(AppState):
         try:
             user_id = await run_service(accounts.authenticate, email=self.email,
                                         password=_text(form, "password"))
-            previous = self.session_token
-            token = await run_service(sessions.start, user_id=user_id)
-            if previous:  # signing in as someone (else) ends this tab's former session
-                await run_service(sessions.end, token=previous)
+            # Claimed by /api/auth/claim, which also ends this browser's former session.
+            code = await run_service(sessions.begin, user_id=user_id)
         except CivoError as error:
             self.error = self._error_text(error)
             self.submitting = False
             return
-        self.session_token, self.submitting, self.email = token, False, ""
+        self.submitting, self.email = False, ""
         self.session_notice = ""
-        yield rx.redirect("/")
+        # Back to the page that asked to sign in (/login?next=/path), else home.
+        yield claim_redirect(code, sessions.safe_next(
+            self.router.url.query_parameters.get("next")))
 
 
 class FollowListState(AppState):

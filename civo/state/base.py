@@ -49,10 +49,9 @@ class AppState(rx.State):
     locale_cookie: str = rx.Cookie(
         "", name="locale", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
     )
-    session_token: str = rx.Cookie(
-        "", name="civo_session", max_age=SESSION_MAX_AGE, same_site="strict", path="/",
-        secure=SECURE_COOKIES,
-    )
+    # (The session token is no var at all: see _session_token.)
+    # The digest of the session this tab saw end (no "your session ended" notice for it).
+    _ended_session: str = ""
     # That the visitor saw the cookie notice (functional, 6 months).
     cookie_notice_seen: str = rx.Cookie(
         "", name="civo_consent", max_age=i18n.LOCALE_COOKIE_MAX_AGE, same_site="lax", path="/"
@@ -125,18 +124,29 @@ class AppState(rx.State):
         self.notification_count = (await run_service(notifications.unread_count, actor=actor)
                                    if actor.signed_in else 0)
 
+    # ---- the session cookie (issue 16: HttpOnly; civo/api/auth.py, civo/state/cookies.py) --
+
+    def _session_token(self) -> str:
+        """This tab's session token: the HttpOnly ``civo_session`` cookie that its
+        websocket handshake carried, read on the server. No frontend var holds it, and no
+        page script can read it; the backend's HTTP routes set and clear it."""
+        return sessions.token_from_cookie_header(self.router.headers.cookie)
+
     async def _identify(self) -> accounts.Identity:
-        if not self.session_token:
+        token = self._session_token()
+        if not token:
             return accounts.Identity(actor=ANONYMOUS)
-        return await run_service(accounts.identify, token=self.session_token)
+        return await run_service(accounts.identify, token=token)
 
     async def _actor(self) -> Actor:
         """The actor of this tab, from the session row (anonymous when none is valid)."""
         return (await self._identify()).actor
 
     def _forget_identity(self) -> None:
-        """This tab is no longer signed in (logout, revoked or invalid session)."""
-        self.session_token = ""
+        """This tab is no longer signed in (logout, revoked or invalid session). The
+        cookie itself goes when the browser next passes /api/auth/forget."""
+        token = self._session_token()
+        self._ended_session = sessions.digest(token) if token else ""
         self.signed_in, self.user_name = False, ""
         self.unread_count, self.has_role, self.notification_count = 0, False, 0
         self.email_confirmed, self.confirm_notice = True, ""
@@ -157,7 +167,9 @@ class AppState(rx.State):
             self.has_role = policy.can(actor, "admin.dashboard")
             self.email_confirmed = actor.confirmed
         else:
-            if self.session_token:  # expired, revoked or forged: forget it, and say so
+            token = self._session_token()
+            if token and sessions.digest(token) != self._ended_session:
+                # Expired, revoked or forged: forget it, and say so (once).
                 self.session_notice = self._t(
                     "Your session has ended or is no longer valid. Please sign in again."
                 )
@@ -244,11 +256,12 @@ class AppState(rx.State):
 
     @rx.event
     async def log_out(self):
-        """End this browser's session."""
-        if self.session_token:
-            await run_service(sessions.end, token=self.session_token)
+        """End this browser's session (on the server), then clear its cookie."""
+        from civo.state.cookies import forget_redirect
+
+        await run_service(sessions.end, token=self._session_token())
         self._forget_identity()
-        return rx.redirect("/")
+        return forget_redirect("/")
 
 
 def view(obj: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from civo.db import run_service
 from civo.services import mail, privacy
 from civo.services.errors import CivoError
 from civo.state.base import AppState
+from civo.state.cookies import forget_redirect
 
 
 class PrivacyState(AppState):
@@ -49,14 +50,14 @@ class PrivacyState(AppState):
         try:
             await run_service(privacy.delete_account, actor=await self._actor(),
                               password=password if isinstance(password, str) else "",
-                              session_token=self.session_token)
+                              session_token=self._session_token())
         except CivoError as error:
             self.delete_error = self._error_text(error)
             return
         self._forget_identity()
         self.session_notice = self._t("Your account is deleted. What you wrote stays, signed "
                                       "“Deleted participant”. Goodbye, and thank you.")
-        return rx.redirect("/")
+        return forget_redirect("/")  # the deleted session's cookie goes too
 
 
 def _has_password(*, session, actor) -> bool:

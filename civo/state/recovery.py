@@ -10,6 +10,7 @@ from civo.db import run_service
 from civo.services import accounts, sessions
 from civo.services.errors import CivoError
 from civo.state.base import AppState
+from civo.state.cookies import claim_redirect
 
 
 def _token(state: AppState) -> str:
@@ -77,10 +78,10 @@ class ResetState(AppState):
         try:
             user_id = await run_service(accounts.reset_password, token=_token(self),
                                         password=password if isinstance(password, str) else "")
-            token = await run_service(sessions.start, user_id=user_id)
+            code = await run_service(sessions.begin, user_id=user_id)
         except CivoError as error:
             self.error = self._error_text(error)
             return
         self.done, self.error = True, ""
-        self.session_token = token  # every other session ended; this tab is signed in
-        return rx.redirect("/")
+        # Every other session ended; this browser signs in with the new password's session.
+        return claim_redirect(code, "/")

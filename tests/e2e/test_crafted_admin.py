@@ -9,7 +9,6 @@ from sqlmodel import Session, select
 
 from civo.db import make_engine
 from civo.models import Community, CommunityRole, Phase, Project, User
-from civo.services import sessions
 from civo.state.admin.analytics import AnalyticsState
 from civo.state.admin.community import CommunitySettingsState
 from civo.state.admin.dashboard import DashboardState
@@ -18,10 +17,9 @@ from civo.state.admin.moderation import AuditState, ModerationState
 from civo.state.admin.news import CommunityNewsState
 from civo.state.admin.people import CommunityPeopleState
 from civo.state.admin.projects import CommunityProjectsState, ProjectAdminState
-from civo.state.base import AppState
 from civo.state.modules.ideas import IdeasState
 from tests.conftest import TEST_DB_URL
-from tests.e2e.test_crafted_websocket import _attack, _run
+from tests.e2e.test_crafted_websocket import _attack, _run, session_cookie
 from tests.unit.test_admin_states import snapshot
 
 CITIZEN = "citizen@demo.civo.example"
@@ -85,12 +83,6 @@ def _events(lyon_slug: str, project_id: int, phase_id: int, role_id: int,
     ]
 
 
-def _sign_in(token: str) -> tuple:
-    token_var = f"{AppState.get_full_name()}.session_token"
-    return ("reflex___state____state.reflex___state____update_vars_internal_state"
-            ".update_vars_internal", {"vars": {token_var: token}})
-
-
 def test_a_crafted_citizen_reaches_no_admin_handlers_effect(harness, backend_url):
     engine = make_engine(TEST_DB_URL)
     with Session(engine) as s:
@@ -101,12 +93,13 @@ def test_a_crafted_citizen_reaches_no_admin_handlers_effect(harness, backend_url
         project = s.exec(select(Project).where(Project.community_id == lyon.id)).first()
         phase = s.exec(select(Phase).where(Phase.project_id == project.id)).first()
         role = s.exec(select(CommunityRole).where(CommunityRole.community_id == lyon.id)).first()
-        citizen_token = sessions.start(session=s, user_id=citizen.id)
-        admin_token = sessions.start(session=s, user_id=admin.id)
+        citizen_id, admin_id = citizen.id, admin.id
         before = snapshot(s)
         events = _events(lyon.slug, project.id, phase.id, role.id, moderator.id)
         admin_name = admin.full_name
-    received = _run(_attack(backend_url, [_sign_in(citizen_token), *events]))
+    citizen_cookie = session_cookie(backend_url, citizen_id)
+    admin_cookie = session_cookie(backend_url, admin_id)
+    received = _run(_attack(backend_url, events, cookie=citizen_cookie))
     with Session(engine) as s:
         after = snapshot(s)
     for noisy in ("user_session", "login_attempt"):
@@ -119,9 +112,8 @@ def test_a_crafted_citizen_reaches_no_admin_handlers_effect(harness, backend_url
         assert secret not in everything
     # Positive control: Lyon's admin, same client, same event, does see Lyon's admins.
     control = _run(_attack(backend_url, [
-        _sign_in(admin_token),
         (f"{CommunityPeopleState.get_full_name()}.load", {},
          _page(f"/admin/c/{lyon.slug}/people", slug=lyon.slug)),
-    ]))
+    ], cookie=admin_cookie))
     assert any(admin_name in r for r in control)
     engine.dispose()

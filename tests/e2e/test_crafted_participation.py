@@ -14,13 +14,12 @@ from civo.models._common import utcnow
 from civo.models.participation import ImpactEvent, Item, Reaction
 from civo.modules.ideas import services as ideas
 from civo.modules.ideas.models import IdeaStatus, IdeaSupport
-from civo.services import accounts, sessions
-from civo.state.base import AppState
+from civo.services import accounts
 from civo.state.item import ItemState
 from civo.state.modules.ideas import IdeasState
 from civo.state.project import ProjectState
 from tests.conftest import TEST_DB_URL
-from tests.e2e.test_crafted_websocket import _attack, _run
+from tests.e2e.test_crafted_websocket import _attack, _run, session_cookie
 
 CITIZEN = "citizen@demo.civo.example"
 LYON_ADMIN = "lyon.admin@demo.civo.example"
@@ -35,7 +34,6 @@ def _setup(engine):
     with Session(engine) as s:
         citizen = s.exec(select(User).where(User.email == CITIZEN)).one()
         admin = s.exec(select(User).where(User.email == LYON_ADMIN)).one()
-        token = sessions.start(session=s, user_id=citizen.id)
         lyon_phase = s.exec(select(Phase).join(Project, Project.id == Phase.project_id).where(
             Project.title == "School extracurricular timings")).one()
         admin_actor = accounts.actor_for(session=s, user_id=admin.id)
@@ -53,7 +51,7 @@ def _setup(engine):
         member = accounts.actor_for(session=s, user_id=admin.id)
         secret = ideas.propose(session=s, actor=member, phase_id=phase.id, title=SECRET_TITLE,
                                body="Members only")
-        return {"token": token, "citizen": citizen.id, "admin": admin.id,
+        return {"citizen": citizen.id, "admin": admin.id,
                 "public": public_idea.id, "secret": secret.id, "project": project.id}
 
 
@@ -75,14 +73,11 @@ def test_crafted_citizen_cannot_cheat_or_peek(harness, backend_url):
     engine = make_engine(TEST_DB_URL)
     ids = _setup(engine)
     secret_before = _counts(engine, ids["secret"])
-    token_var = f"{AppState.get_full_name()}.session_token"
-    sign_in = ("reflex___state____state.reflex___state____update_vars_internal_state"
-               ".update_vars_internal", {"vars": {token_var: ids["token"]}})
+    citizen_cookie = session_cookie(backend_url, ids["citizen"])
     support = f"{IdeasState.get_full_name()}.support"
     react = f"{ItemState.get_full_name()}.react"
     public_page, secret_page = _item_page(ids["public"]), _item_page(ids["secret"])
     received = _run(_attack(backend_url, [
-        sign_in,
         # Open the public idea (positive control: its title comes back).
         (f"{ItemState.get_full_name()}.load", {}, public_page),
         # Support it three times, once with a truthy string: one support.
@@ -104,7 +99,7 @@ def test_crafted_citizen_cannot_cheat_or_peek(harness, backend_url):
          secret_page),
         (f"{ProjectState.get_full_name()}.load", {},
          {"pathname": f"/p/{ids['project']}", "query": {"project_id": str(ids["project"])}}),
-    ]))
+    ], cookie=citizen_cookie))
     everything = "\n".join(received)
     assert "Public idea for the crafted test" in everything  # the client did reach the app
     support_count, reaction_count, supports, reactions, statuses, impacts = _counts(

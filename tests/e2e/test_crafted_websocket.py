@@ -40,13 +40,30 @@ def _on_page(slug: str) -> dict:
     return {"pathname": f"/c/{slug}", "query": {"slug": slug}}
 
 
-async def _attack(backend_url: str, events: list[tuple]) -> list[str]:
-    """Send events over a raw Socket.IO connection; return every message received."""
+def session_cookie(backend_url: str, user_id: int) -> str:
+    """A session cookie got the way a browser gets one: the claim code a sign-in handler
+    makes once the password is checked, exchanged at the backend's /api/auth/claim."""
+    import httpx
+
+    engine = make_engine(TEST_DB_URL)
+    with Session(engine) as s:
+        code = sessions.begin(session=s, user_id=user_id)
+    engine.dispose()
+    response = httpx.get(f"{backend_url}/api/auth/claim", params={"code": code})
+    assert response.status_code == 303, response.text
+    return response.cookies["civo_session"]
+
+
+async def _attack(backend_url: str, events: list[tuple], *,
+                  cookie: str | None = None) -> list[str]:
+    """Send events over a raw Socket.IO connection; return every message received.
+    ``cookie``: the session token the handshake carries (as a browser's would)."""
     received: list[str] = []
     client = socketio.AsyncClient()
     client.on("event", lambda data: received.append(json.dumps(data)), namespace="/_event")
+    headers = {"Cookie": f"civo_session={cookie}"} if cookie is not None else {}
     await client.connect(f"{backend_url}?token={uuid.uuid4()}", namespaces=["/_event"],
-                         socketio_path="/_event", transports=["websocket"])
+                         socketio_path="/_event", transports=["websocket"], headers=headers)
     try:
         for name, payload, *router in events:
             router_data = router[0] if router else {"pathname": "/account", "query": {}}
@@ -69,15 +86,13 @@ def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness,
     engine = make_engine(TEST_DB_URL)
     with Session(engine) as s:
         citizen = s.exec(select(User).where(User.email == CITIZEN)).one()
-        victim_token = sessions.start(session=s, user_id=citizen.id)
         lyon = s.exec(select(Community).where(Community.slug == "lyon")).one()
         paris = s.exec(select(Community).where(Community.slug == "paris")).one()
         council = s.exec(select(Community).where(Community.is_private.is_(True))).first()
         citizen_id, council_name = citizen.id, council.name
         council_id, council_slug = council.id, council.slug
+    victim_token = session_cookie(backend_url, citizen_id)
     before = _snapshot(engine)
-
-    token_var = f"{AppState.get_full_name()}.session_token"
     calls = [
         (f"{AccountState.get_full_name()}.load", {}),
         (f"{AccountState.get_full_name()}.log_out_everywhere", {}),
@@ -91,11 +106,17 @@ def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness,
     ]
     # 1. No session at all.
     received = _run(_attack(backend_url, calls))
-    # 2. A forged session token pushed as if it were the cookie.
-    forged = [("reflex___state____state.reflex___state____update_vars_internal_state"
-               ".update_vars_internal", {"vars": {token_var: "forged-" + victim_token[7:]}}),
-              *calls]
-    received += _run(_attack(backend_url, forged))
+    # 2. A forged session cookie in the handshake.
+    received += _run(_attack(backend_url, calls, cookie="forged-" + victim_token[7:]))
+    # 3. The victim's real token pushed into the state, where the session once lived (a
+    # cookie var): the app reads the session from the handshake only, so nothing opens.
+    pushed = _run(_attack(backend_url, [
+        ("reflex___state____state.reflex___state____update_vars_internal_state"
+         ".update_vars_internal",
+         {"vars": {f"{AppState.get_full_name()}.session_token": victim_token}}),
+        *calls]))
+    assert not any("session_token" in r and victim_token in r for r in pushed)
+    received += pushed
 
     assert received, "the backend answered nothing: the crafted client did not reach it"
     # The handlers did run: the public directory answer came back...
@@ -114,15 +135,14 @@ def test_crafted_client_without_valid_session_changes_and_reads_nothing(harness,
     # Positive control: the same client *with* the real token does read the account,
     # so the absence of private data above is the policy at work, not a blind test.
     control = _run(_attack(backend_url, [
-        ("reflex___state____state.reflex___state____update_vars_internal_state"
-         ".update_vars_internal", {"vars": {token_var: victim_token}}),
         (f"{AccountState.get_full_name()}.load", {}),
         (f"{DirectoryState.get_full_name()}.set_kind", {"kind": "organisation"}),
         # Signed in but not a member: the private council cannot be opened or followed.
         (f"{CommunityState.get_full_name()}.load", {}, _on_page(council_slug)),
         (f"{CommunityState.get_full_name()}.follow", {}, _on_page(council_slug)),
-    ]))
+    ], cookie=victim_token))
     assert any(CITIZEN in r for r in control)
+    assert not any(victim_token in r for r in control)  # the token never comes back
     # Signed in but not a member: the private council stays out of the directory.
     assert any("Collectif V" in r for r in control)
     assert not any(council_name in r for r in control)

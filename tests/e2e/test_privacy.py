@@ -62,6 +62,13 @@ def test_download_my_data_then_delete_my_account(browser: Browser, base_url: str
         page.locator("#delete-account").click()
         expect(page.locator("#session-notice")).to_contain_text("Your account is deleted")
         expect(page.locator("#account-menu")).to_have_count(0)
+        # The deleted session's cookie went too (cleared by the backend on the way home).
+        for _ in range(100):
+            if not [c for c in page.context.cookies() if c["name"] == "civo_session"]:
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError("the deleted session's cookie stayed")
         goto(page, base_url, item_path)
         expect(page.locator("main")).to_contain_text("Deleted participant")
         goto(page, base_url, "/login")

@@ -52,6 +52,10 @@ def test_first_sign_in_creates_the_account_the_second_signs_in(browser: Browser,
         expect(page.locator("#profile-notice")).to_contain_text("Choose your home place")
         expect(page.locator("#confirm-banner")).to_have_count(0)  # the provider vouched
         (first,) = _accounts(email)
+        # The provider's sign-in sets the same HttpOnly, SameSite=Strict session cookie.
+        (cookie,) = [c for c in page.context.cookies() if c["name"] == "civo_session"]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert cookie["value"] not in page.evaluate("document.cookie")
         page.locator("#account-menu").click()
         page.locator("#logout").click()
         expect(page.locator("#nav-login")).to_be_visible()

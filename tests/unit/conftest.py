@@ -78,3 +78,13 @@ def make_user(session: Session, *, email: str = "james@example.org", home: str =
 
 def actor(session: Session, user_id: int) -> policy.Actor:
     return accounts.actor_for(session=session, user_id=user_id)
+
+
+def with_session(state, token: str):
+    """``state`` as in a tab whose websocket handshake carried the ``civo_session`` cookie
+    ``token`` (how the app reads the session: never from a var). Returns ``state``."""
+    from reflex.istate.data import HeaderData
+
+    state.rx_router_headers = HeaderData.from_router_data(
+        {"headers": {"cookie": f"locale=en; civo_session={token}"}})
+    return state

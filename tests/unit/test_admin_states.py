@@ -27,7 +27,7 @@ from civo.state.admin import (
     projects,
 )
 from civo.state.modules.ideas import IdeasState
-from tests.unit.conftest import actor, make_user
+from tests.unit.conftest import actor, make_user, with_session
 from tests.unit.test_participation import phase_of
 from tests.unit.test_states import _call, _state
 
@@ -212,14 +212,14 @@ async def _try_everything(session, who_id: int, target: dict) -> list[str]:
             table = _calls(target)
             for args in table.get(f"{cls.__name__}.{name}", table.get(name)):
                 state = await _state(cls)
-                state.session_token = token
+                with_session(state, token)
                 _aim(state, target)
                 try:
                     await _call(state, name, *args)
                 except Exception as error:  # noqa: BLE001 - a crash is a finding too
                     crashed.append(f"{cls.__name__}.{name}: {error!r}")
     state = await _state(IdeasState)
-    state.session_token = token
+    with_session(state, token)
     await _call(state, "answer_from_inbox", {"item_id": str(target["idea"]),
                                               "status": "accepted"})
     return crashed
@@ -278,7 +278,7 @@ async def test_role_pages_show_the_refusal_page_to_other_roles(session, world, w
     for cls in (inbox.InboxState, moderation_states.ModerationState,
                 moderation_states.AuditState):
         state = await _state(cls)
-        state.session_token = token
+        with_session(state, token)
         await _call(state, "load")
         assert state.loaded
         if not state.denied:

@@ -29,7 +29,7 @@ from civo.modules.settings import Setting
 from civo.services import admin_projects, analytics, privacy, sessions
 from civo.services.errors import FieldErrors, ValidationError
 from tests.conftest import ROOT
-from tests.unit.conftest import actor, community, make_user
+from tests.unit.conftest import actor, community, make_user, with_session
 
 CIVO = ROOT / "civo"
 
@@ -248,11 +248,11 @@ async def test_a_module_defined_only_here_works_through_the_registry(session, pl
                                           "expected_outcome": "o"})
     # 1. The admin's module picker offers it (the page reads the registry when it loads).
     state = await _state(ProjectAdminState)
-    state.session_token = sessions.start(session=session, user_id=admin_id)
     from reflex.istate.data import RouterData
 
     state.router = RouterData.from_router_data({"query": {"project_id": str(project.id)},
                                                 "pathname": "/admin/projects/[project_id]"})
+    with_session(state, sessions.start(session=session, user_id=admin_id))
     phase = admin_projects.add_phase(session=session, actor=admin, project_id=project.id,
                                      data={"title": "Pledges", "module_key": "pledge"})
     await _call(state, "load")

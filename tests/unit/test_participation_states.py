@@ -15,14 +15,14 @@ from civo.services import sessions
 from civo.state.feed import FeedState
 from civo.state.item import ItemState
 from civo.state.modules.ideas import IdeasState
-from tests.unit.conftest import actor, community, make_user
+from tests.unit.conftest import actor, community, make_user, with_session
 from tests.unit.test_participation import phase_of
 from tests.unit.test_states import _call, _count, _state
 
 
 async def _signed_in(cls, session, user_id):
     state = await _state(cls)
-    state.session_token = sessions.start(session=session, user_id=user_id)
+    with_session(state, sessions.start(session=session, user_id=user_id))
     return state
 
 
@@ -30,7 +30,7 @@ async def test_feed_state_stays_under_20_kb_with_long_contributions(session):
     author = make_user(session, email="author@example.org", home="Lyon")
     reader = make_user(session, email="reader@example.org", home="Lyon")
     phase = phase_of(session, "School extracurricular timings")
-    for i in range(30):
+    for _i in range(30):
         ideas.propose(session=session, actor=actor(session, author), phase_id=phase.id,
                       title=("A long title " * 10)[:120], body=("word " * 400)[:2000])
     state = await _signed_in(FeedState, session, reader)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,19 +11,36 @@ import reflex as rx
 import sqlalchemy as sa
 from sqlmodel import select
 
-from civo.models import Follow, User
+from civo.models import Follow, User, UserSession
 from civo.models._common import utcnow
 from civo.services import sessions
 from civo.state.account import AccountState
 from civo.state.auth import FollowListState, LoginState, RegisterState
 from civo.state.base import AppState
 from civo.state.communities import DirectoryState
-from tests.unit.conftest import community, make_user, place_id
+from tests.unit.conftest import community, make_user, place_id, with_session
 
 
 async def _state(cls):
     root = rx.State(_reflex_internal_init=True)
     return await root.get_state(cls)
+
+
+def _claim_query(events) -> dict[str, str]:
+    """The query of the claim link a sign-in handler sent the browser to."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    found = re.search(r"/api/auth/claim\?[^\"'\\]+", str(events))
+    assert found, events
+    return dict(parse_qsl(urlsplit(found.group(0)).query))
+
+
+def claimed_session(session, events) -> str:
+    """Follow that claim link as the browser would (the claim route's own work): the new
+    session's token."""
+    token = sessions.claim(session=session, code=_claim_query(events)["code"])
+    assert token
+    return token
 
 
 async def _call(state, handler, *args):
@@ -51,8 +69,9 @@ async def test_register_success_signs_in_and_goes_to_welcome(session):
     events = await _call(state, "register", {"full_name": "Ana Lopez", "email": "Ana@Example.org",
                                              "password": "a long civic passphrase"})
     assert state.errors == {}
-    assert sessions.resolve(session=session, token=state.session_token) is not None
-    assert any("/welcome" in str(e) for e in events)
+    # The browser goes to collect its HttpOnly cookie, then to the welcome screen.
+    assert _claim_query(events)["next"] == "/welcome"
+    assert sessions.resolve(session=session, token=claimed_session(session, events)) is not None
     # The password never lands in state.
     assert "a long civic passphrase" not in str(state.dict())
 
@@ -66,7 +85,7 @@ async def test_register_duplicate_email_shows_message_in_french(session):
     await _call(state, "register", {"full_name": "Ana", "email": "ANA@example.org",
                                     "password": "a long civic passphrase"})
     assert state.errors == {"email": "Un compte existe déjà avec cette adresse e-mail."}
-    assert state.session_token == ""
+    assert _count(session, UserSession) == 0
     assert _count(session, User) == users
 
 
@@ -88,9 +107,29 @@ async def test_choose_place_ignores_garbage(session):
 async def test_wrong_password_message(session):
     make_user(session)
     state = await _state(LoginState)
-    await _call(state, "sign_in", {"email": "james@example.org", "password": "nope nope nope"})
+    events = await _call(state, "sign_in", {"email": "james@example.org",
+                                            "password": "nope nope nope"})
     assert state.error == "Wrong email or password."
-    assert state.session_token == ""
+    assert "/api/auth/claim" not in str(events)
+    assert _count(session, UserSession) == 0
+
+
+async def test_sign_in_goes_back_to_the_page_that_asked_and_never_elsewhere(session):
+    from urllib.parse import urlencode
+
+    from reflex.istate.data import RouterData
+
+    make_user(session)
+    state = await _state(LoginState)
+    form = {"email": "james@example.org", "password": "correct horse battery"}
+    for asked, lands in (("/following", "/following"), ("https://evil.example/", "/"),
+                         ("//evil.example", "/"), ("/\\evil.example", "/"), (None, "/")):
+        query = "?" + urlencode({"next": asked}) if asked else ""
+        state.router = RouterData.from_router_data({"pathname": "/login",
+                                                    "asPath": "/login" + query})
+        events = await _call(state, "sign_in", form)
+        assert _claim_query(events)["next"] == lands
+        assert sessions.resolve(session=session, token=claimed_session(session, events))
 
 
 @pytest.mark.parametrize("token", ["forged-token", "expired", "revoked"])
@@ -101,12 +140,14 @@ async def test_invalid_session_token_gives_a_notice_and_is_forgotten(session, to
     elif token == "revoked":
         token = sessions.start(session=session, user_id=make_user(session))
         sessions.end(session=session, token=token)
-    state = await _state(AppState)
-    state.session_token = token
+    state = with_session(await _state(AppState), token)
     await _call(state, "init_page")
     assert not state.signed_in
-    assert state.session_token == ""
     assert "Please sign in again" in state.session_notice
+    # Said once: the next page of this tab does not say it again.
+    await _call(state, "dismiss_session_notice")
+    await _call(state, "init_page")
+    assert state.session_notice == "" and not state.signed_in
 
 
 async def test_toggle_follow_refuses_anonymous_visitors_with_a_message(session):
@@ -125,7 +166,7 @@ async def test_toggle_follow_cannot_follow_a_private_community_without_access(se
     user_id = make_user(session)
     council = community(session, "Conseil de quartier Croix-Rousse")
     state = await _state(FollowListState)
-    state.session_token = sessions.start(session=session, user_id=user_id)
+    with_session(state, sessions.start(session=session, user_id=user_id))
     state.items = [{"id": council.id, "is_following": False}]
     events = await _call(state, "toggle_follow", council.id)
     assert "not visible to you" in str(events)
@@ -140,7 +181,7 @@ async def test_following_page_loads_more_in_order(session, monkeypatch):
     user_id = make_user(session)  # follows Paris, Île-de-France, France, European Union
     monkeypatch.setattr(communities_service, "PAGE_SIZE", 3)
     state = await _state(FollowListState)
-    state.session_token = sessions.start(session=session, user_id=user_id)
+    with_session(state, sessions.start(session=session, user_id=user_id))
     await _call(state, "load_following")
     assert [i["name"] for i in state.items] == ["Paris", "Île-de-France", "France"]
     assert state.has_more
@@ -160,11 +201,26 @@ async def test_directory_visit_starts_with_an_empty_search(session):
 async def test_log_out_everywhere_revokes_every_session(session):
     user_id = make_user(session)
     tokens = [sessions.start(session=session, user_id=user_id) for _ in range(3)]
-    state = await _state(AccountState)
-    state.session_token = tokens[0]
-    await _call(state, "log_out_everywhere")
+    state = with_session(await _state(AccountState), tokens[0])
+    events = await _call(state, "log_out_everywhere")
     assert all(sessions.resolve(session=session, token=t) is None for t in tokens)
-    assert state.session_token == ""
+    assert not state.signed_in
+    # The browser then passes the route that clears its (now dead) cookie.
+    assert "/api/auth/forget?next=%2Flogin" in str(events)
+
+
+async def test_log_out_ends_this_session_only_and_clears_the_cookie(session):
+    user_id = make_user(session)
+    mine, other = (sessions.start(session=session, user_id=user_id) for _ in range(2))
+    state = with_session(await _state(AppState), mine)
+    await _call(state, "init_page")
+    assert state.signed_in
+    events = await _call(state, "log_out")
+    assert sessions.resolve(session=session, token=mine) is None
+    assert sessions.resolve(session=session, token=other) == user_id
+    assert not state.signed_in and "/api/auth/forget?next=%2F" in str(events)
+    await _call(state, "init_page")  # (the cookie is not yet gone: no "session ended")
+    assert state.session_notice == ""
 
 
 @pytest.mark.parametrize(("module", "cls", "rows", "cursor", "fetch"), [
