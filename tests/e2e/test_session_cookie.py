@@ -205,3 +205,43 @@ def test_a_crafted_websocket_client_is_nobody_without_the_cookie(harness, backen
     signed_in = _run(_attack(backend_url, [load_account], cookie=cookie))
     assert email in _account_page(signed_in)
     assert cookie not in "\n".join(signed_in)
+
+
+def _sign_in(page: Page, base_url: str, email: str) -> None:
+    goto(page, base_url, "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#login-submit").click()
+    expect(page.locator("#account-menu")).to_be_visible()
+
+
+def test_log_out_everywhere_reaches_the_other_browser(browser: Browser, base_url: str):
+    email = _account("Lyon", "Sacha Partout")
+    here, there = _desktop(browser), _desktop(browser)
+    try:
+        _sign_in(here, base_url, email)
+        _sign_in(there, base_url, email)
+        goto(here, base_url, "/account")
+        here.locator("#logout-everywhere").click()
+        expect(here).to_have_url(re.compile(r"/login/?$"))
+        _wait_for(lambda: not _session_cookies(here))
+        # The other browser's cookie is still there, but its session is over: signed out,
+        # and told so once.
+        goto(there, base_url, "/account")
+        expect(there).to_have_url(re.compile(r"/login/?$"))
+        expect(there.locator("#nav-login")).to_be_visible()
+        expect(there.locator("#session-notice")).to_contain_text("Please sign in again")
+        there.locator("#session-notice").get_by_role("button", name="Dismiss").click()
+        expect(there.locator("#session-notice")).to_have_count(0)
+        goto(there, base_url, "/communities")
+        expect(there.locator("#session-notice")).to_have_count(0)
+        # Signing in again there replaces the dead cookie.
+        _sign_in(there, base_url, email)
+        (cookie,) = _session_cookies(there)
+        engine = make_engine(TEST_DB_URL)
+        with Session(engine) as s:
+            assert sessions.resolve(session=s, token=cookie["value"]) == _user_id(email)
+        engine.dispose()
+    finally:
+        here.context.close()
+        there.context.close()

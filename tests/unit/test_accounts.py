@@ -221,3 +221,12 @@ def test_two_simultaneous_registrations_with_one_email_make_one_account(session)
     session.expire_all()
     assert _count(session, User) == 1
     assert _count(session, Follow) == 4  # only the winner's follows
+
+
+def test_one_claim_code_claimed_eight_times_at_once_opens_one_session(session):
+    user_id = make_user(session)
+    code = sessions.begin(session=session, user_id=user_id)
+    outcomes = _in_parallel(8, sessions.claim, code=code)
+    tokens = [o for o in outcomes if isinstance(o, str)]
+    assert len(tokens) == 1 and outcomes.count(None) == 7, outcomes
+    assert sessions.resolve(session=session, token=tokens[0]) == user_id
