@@ -38,17 +38,23 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start(*, session: Session, user_id: int, now: datetime | None = None) -> str:
-    """Open a 24-hour session for ``user_id`` and return its token (shown once)."""
+def _open(session: Session, user_id: int, key, lifetime: timedelta,
+          now: datetime | None) -> str:
+    """Store a session row found by ``key(secret)``; return the secret (shown once)."""
     now = now or utcnow()
     # Forget sessions that ended long ago, anyone's (indexed on expires_at): the table
     # must not grow forever.
     session.exec(sa.delete(UserSession).where(UserSession.expires_at < now - PRUNE_AFTER))
-    token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=digest(token), user_id=user_id, created_at=now,
-                            expires_at=now + SESSION_LIFETIME))
+    secret = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=key(secret), user_id=user_id, created_at=now,
+                            expires_at=now + lifetime))
     session.commit()
-    return token
+    return secret
+
+
+def start(*, session: Session, user_id: int, now: datetime | None = None) -> str:
+    """Open a 24-hour session for ``user_id`` and return its token (shown once)."""
+    return _open(session, user_id, digest, SESSION_LIFETIME, now)
 
 
 def _claim_key(code: str) -> str:
@@ -60,13 +66,7 @@ def begin(*, session: Session, user_id: int, now: datetime | None = None) -> str
     """Open a session for ``user_id`` that the browser still has to claim: returns the
     single-use claim code (valid 60 seconds) for ``/api/auth/claim``. Until claimed the
     session has no token at all; a code is never accepted as a session token."""
-    now = now or utcnow()
-    session.exec(sa.delete(UserSession).where(UserSession.expires_at < now - PRUNE_AFTER))
-    code = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_claim_key(code), user_id=user_id, created_at=now,
-                            expires_at=now + CLAIM_LIFETIME))
-    session.commit()
-    return code
+    return _open(session, user_id, _claim_key, CLAIM_LIFETIME, now)
 
 
 def claim(*, session: Session, code: str | None, now: datetime | None = None) -> str | None:
