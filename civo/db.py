@@ -76,9 +76,12 @@ def _count_statements(engine: sa.Engine, path: str) -> None:
 
     def _write(pid: int) -> None:
         while True:  # replaced whole, never seen half-written
-            with open(f"{path}.tmp{pid}", "w") as out:
-                out.write(str(counter["n"]))
-            os.replace(f"{path}.tmp{pid}", f"{path}.{pid}")
+            try:
+                with open(f"{path}.tmp{pid}", "w") as out:
+                    out.write(str(counter["n"]))
+                os.replace(f"{path}.tmp{pid}", f"{path}.{pid}")
+            except OSError:  # e.g. out of file descriptors under load: try again later
+                pass
             time.sleep(0.5)
 
     @sa.event.listens_for(engine, "before_cursor_execute")
