@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -64,15 +65,18 @@ def engine() -> sa.Engine:
     return built
 
 
+_BENCH_COUNTER = {"pid": 0, "n": 0}
+_BENCH_LOCK = threading.Lock()
+
+
 def _count_statements(engine: sa.Engine, path: str) -> None:
     """For bench/live.py only (``CIVO_BENCH_SQL_FILE`` set): count this process's SQL
     statements and write the total to ``<path>.<pid>`` every half second. Nothing is
     registered otherwise, so it costs nothing in normal runs. (The writer starts in the
     process that runs the statements: production workers are forked, and a thread is not.)"""
-    import threading
     import time
 
-    counter = {"pid": 0, "n": 0}
+    counter = _BENCH_COUNTER  # one per process, however many engines were built
 
     def _write(pid: int) -> None:
         while True:  # replaced whole, never seen half-written
@@ -87,9 +91,11 @@ def _count_statements(engine: sa.Engine, path: str) -> None:
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _count(*_args) -> None:
         if counter["pid"] != os.getpid():
-            counter["pid"], counter["n"] = os.getpid(), 0
-            threading.Thread(target=_write, args=(os.getpid(),), name="civo-bench-sql",
-                             daemon=True).start()
+            with _BENCH_LOCK:
+                if counter["pid"] != os.getpid():
+                    counter["pid"], counter["n"] = os.getpid(), 0
+                    threading.Thread(target=_write, args=(os.getpid(),),
+                                     name="civo-bench-sql", daemon=True).start()
         counter["n"] += 1
 
 
