@@ -34,6 +34,8 @@ def make_engine(url: str) -> sa.Engine:
             url, connect_args={"check_same_thread": False, "timeout": 15}
         )
 
+        _watch_identities(engine)
+
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
             cursor = dbapi_connection.cursor()
@@ -43,7 +45,15 @@ def make_engine(url: str) -> sa.Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    _watch_identities(engine)
+    return engine
+
+
+def _watch_identities(engine: sa.Engine) -> None:
+    from civo import identity_cache
+
+    identity_cache.watch(engine)
 
 
 @functools.cache
@@ -121,6 +131,12 @@ async def run_service(func: Callable[..., T], /, **kwargs: Any) -> T:
     moves) goes to the registered handlers once it returned — only what committed.
     """
     result, done = await asyncio.to_thread(_call_with_session, func, kwargs)
+    if IDENTITY_LISTENERS:
+        from civo import identity_cache
+
+        if identity_cache.take_remote_change():  # other workers forget cached identities
+            for listener in IDENTITY_LISTENERS:
+                listener()
     if done:
         loop = asyncio.get_running_loop()
         for name, value in done.items():
@@ -132,6 +148,9 @@ async def run_service(func: Callable[..., T], /, **kwargs: Any) -> T:
 
 
 _PINGS: set = set()
+# Called on the event loop after a service committed a change to who someone is (the live
+# hub registers one that tells the other workers: civo.identity_cache).
+IDENTITY_LISTENERS: list[Callable[[], None]] = []
 
 
 def insert_ignore(session: Session, table: Any, values: dict[str, Any]) -> bool:

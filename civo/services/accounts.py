@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,10 +11,9 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from civo import policy
+from civo import events, identity_cache, policy
 from civo.models import CommunityRole, ExternalIdentity, LoginAttempt, Membership, Place, User
 from civo.models._common import utcnow
-from civo import events
 from civo.services import communities, mail, passwords, sessions, tokens
 from civo.services.errors import NotFound, Throttled, ValidationError
 
@@ -160,7 +158,23 @@ class Identity:
 
 
 def identify(*, session: Session, token: str | None) -> Identity:
-    """Resolve a session token to an identity in one go (anonymous when not valid)."""
+    """Resolve a session token to an identity in one go (anonymous when not valid).
+
+    Cached for a few seconds per process, and forgotten whenever anything it is read from
+    changes (:mod:`civo.identity_cache`)."""
+    if not token:
+        return Identity(actor=policy.ANONYMOUS)
+    key = sessions.digest(token)
+    cached = identity_cache.get(key)
+    if cached is not None:
+        return cached
+    gen = identity_cache.generation()
+    identity = _identify(session, token)
+    identity_cache.put(key, identity, gen)
+    return identity
+
+
+def _identify(session: Session, token: str) -> Identity:
     user_id = sessions.resolve(session=session, token=token)
     if user_id is None:
         return Identity(actor=policy.ANONYMOUS)

@@ -9,7 +9,7 @@ from typing import Any
 
 import reflex as rx
 
-from civo import i18n
+from civo import i18n, identity_cache
 from civo.db import run_service
 from civo.policy import ANONYMOUS, Actor
 from civo.services import accounts, sessions
@@ -136,6 +136,9 @@ class AppState(rx.State):
         token = self._session_token()
         if not token:
             return accounts.Identity(actor=ANONYMOUS)
+        cached = identity_cache.get(sessions.digest(token))  # no thread, no query
+        if cached is not None:
+            return cached
         return await run_service(accounts.identify, token=token)
 
     async def _actor(self) -> Actor:

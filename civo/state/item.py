@@ -43,6 +43,17 @@ def _moderation(*, session, actor, item_id: int) -> dict[str, Any]:
             "flagged": status.flagged_by_me}
 
 
+def _react_and_count(*, session, actor, target_kind: Any, target_id: Any,
+                     emoji: Any) -> tuple[bool, dict[str, int]]:
+    """React, then read the moved counts in the same session: one trip to the database
+    thread per reaction (the page needs no reload; its own choice is known)."""
+    if not reactions.react(session=session, actor=actor, target_kind=target_kind,
+                           target_id=target_id, emoji=emoji):
+        return False, {}
+    key = f"{'i' if target_kind == 'item' else 'c'}{int(target_id)}"
+    return True, live._read_counts(session=session, keys=[key]).get(key, {})
+
+
 def _mark_thread_ends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Put each thread's "N more replies" on its last shown comment (where the button goes)."""
     more = {c["id"]: c["more_replies"] for c in rows if c["depth"] == 1}
@@ -380,17 +391,16 @@ class ItemState(ParticipationViews):
     async def react(self, target_kind: str, target_id: int, emoji: str):
         actor = await self._actor()
         try:
-            changed = await run_service(reactions.react, actor=actor, target_kind=target_kind,
-                                        target_id=target_id, emoji=emoji)
+            changed, counts = await run_service(_react_and_count, actor=actor,
+                                                target_kind=target_kind, target_id=target_id,
+                                                emoji=emoji)
         except CivoError as error:
             self.error = self._error_text(error)
             return
         self.error = ""
         if not changed:
             return
-        # One read of the moved counts (no reload); my own choice is known.
         key = f"{'i' if target_kind == 'item' else 'c'}{int(target_id)}"
-        counts = (await run_service(live._read_counts, keys=[key])).get(key, {})
         if target_kind == "item":
             self.reactions = self._reaction_list(counts, emoji)
         else:

@@ -42,7 +42,7 @@ from typing import Any
 
 import reflex as rx
 
-from civo import events
+from civo import db, events, identity_cache
 
 log = logging.getLogger("civo.live")
 
@@ -53,6 +53,8 @@ COUNTS_KEPT = 100
 # Notes kept per channel for targeted reads; a page further behind re-reads everything.
 NOTES_KEPT = 50
 REDIS_CHANNEL = "civo:live"
+# Not a page's channel: a worker that hears it forgets its cached identities.
+IDENTITY_CHANNEL = "identity"
 ROOM_SEP = "|"
 
 
@@ -266,6 +268,9 @@ class Hub:
 
     def receive(self, channel: str, note: Note) -> None:
         """A note reached this worker: flush the channel within the coalescing window."""
+        if channel == IDENTITY_CHANNEL:  # a session, role or account changed somewhere
+            identity_cache.invalidate()
+            return
         pending = self._pending.setdefault(channel, Note())
         pending.merge(note)
         if channel in self._timers:
@@ -375,6 +380,14 @@ def _field_marker() -> str:
 
 
 HUB = Hub()
+
+
+def _tell_workers_identities_changed() -> None:
+    if HUB._redis is not None:  # one worker alone has already forgotten them
+        HUB.publish(IDENTITY_CHANNEL, Note(refresh=True))
+
+
+db.IDENTITY_LISTENERS.append(_tell_workers_identities_changed)
 
 
 def space_channel(community_id: int) -> str:
