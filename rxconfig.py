@@ -26,6 +26,7 @@ if DATA_DIR.is_dir():
 
 config = rx.Config(
     app_name="civo",
+    **({} if os.environ.get("REFLEX_REDIS_URL") else {"state_manager_mode": "memory"}),
     # SQLite under the git-ignored data/ folder: nothing to install.
     db_url="sqlite:///data/civo.db",
     # No data leaves a civic platform unasked.
