@@ -17,7 +17,9 @@ What it does:
 4. Fan-out: N pages open on the idea, one more client reacts; time until each page got a
    live message with the idea's counts. SQL statements per reaction are counted in the
    backend (``CIVO_BENCH_SQL_FILE``, off in normal runs) with 200 and with 20 pages open.
-5. Backend memory: the peak RSS of each backend's process tree.
+5. Backend memory: the peak RSS of each backend's process tree; and the backend CPU time
+   per event served (the process tree's user + system seconds over a level, divided by the
+   replies), a figure other load on the machine moves far less than latency.
 
 Prints a table, then as its last line:
 ``RESULT react_p95_ms=… bare_p95_ms=… ratio=… fanout_200_p95_ms=… sql_per_reaction=… errors=…``
@@ -178,6 +180,17 @@ class Backend:
             return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
         except psutil.Error:
             return 0
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by the process tree (a figure load elsewhere moves
+        little, unlike latency)."""
+        import psutil
+
+        try:
+            root = psutil.Process(self.proc.pid)
+            return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+        except psutil.Error:
+            return 0.0
 
     def _watch_memory(self) -> None:
         while not self._stop.wait(0.5):
@@ -424,15 +437,19 @@ def main() -> int:
         errors = 0
         rows = []
         for level in levels:
-            for name, app in (("bare counter", counter_app), ("civo reactions", civo_app)):
+            for name, app, backend in (("bare counter", counter_app, bare),
+                                       ("civo reactions", civo_app, civo)):
+                cpu_before = backend.cpu()
                 rtts, errs = asyncio.run(load(app, tokens[:level], args.seconds))
+                cpu_ms = (backend.cpu() - cpu_before) * 1000 / max(1, len(rtts))
                 errors += errs
                 rows.append((name, level, len(rtts), pct(rtts, 0.5), pct(rtts, 0.95),
                              max(rtts, default=float("nan")), errs,
-                             len(rtts) / args.seconds))
+                             len(rtts) / args.seconds, cpu_ms))
                 print(f"  {name:15} {level:4} clients: p50 {pct(rtts, 0.5):8.1f} ms  "
                       f"p95 {pct(rtts, 0.95):8.1f} ms  {len(rtts) / args.seconds:6.1f} ev/s  "
-                      f"errors {errs}", flush=True)
+                      f"errors {errs}  backend CPU {cpu_ms:.2f} ms/event "
+                      f"(load avg {os.getloadavg()[0]:.1f})", flush=True)
                 results[(name, level)] = pct(rtts, 0.95)
         fan = {}
         for run, pages in enumerate(sorted({args.fanout, min(20, args.fanout)})):
@@ -452,9 +469,10 @@ def main() -> int:
     used = resource.getrusage(resource.RUSAGE_SELF)
     print()
     print(f"{'':16}{'clients':>8}{'replies':>9}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}"
-          f"{'errors':>8}{'ev/s':>8}")
-    for name, level, n, p50, p95, mx, errs, rate in rows:
-        print(f"{name:16}{level:8}{n:9}{p50:10.1f}{p95:10.1f}{mx:10.1f}{errs:8}{rate:8.1f}")
+          f"{'errors':>8}{'ev/s':>8}{'CPU ms/ev':>11}")
+    for name, level, n, p50, p95, mx, errs, rate, cpu_ms in rows:
+        print(f"{name:16}{level:8}{n:9}{p50:10.1f}{p95:10.1f}{mx:10.1f}{errs:8}{rate:8.1f}"
+              f"{cpu_ms:11.2f}")
     for pages, (times, errs, sql) in fan.items():
         print(f"fan-out to {pages} pages: p95 {pct(times, 0.95):.1f} ms, missed {errs}, "
               f"SQL statements per reaction {sql:.1f}")
