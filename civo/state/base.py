@@ -192,6 +192,9 @@ class AppState(rx.State):
         await live.HUB.leave_all(self)
         path = self.router.url.path if hasattr(self.router, "url") else ""
         if path and path == self._live_path and self._live_rooms:
+            allowed = await run_service(live.may_hear, actor=actor,
+                                        channels=sorted({r[0] for r in self._live_rooms}))
+            self._live_rooms = [r for r in self._live_rooms if r[0] in allowed]
             await live.HUB.rejoin(self, [tuple(r) for r in self._live_rooms])
         else:
             self._live_path, self._live_rooms = path, []

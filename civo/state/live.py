@@ -390,6 +390,38 @@ def _tell_workers_identities_changed() -> None:
 db.IDENTITY_LISTENERS.append(_tell_workers_identities_changed)
 
 
+def may_hear(*, session, actor, channels: list[str]) -> set[str]:
+    """The channels of ``channels`` the actor may still hear (asked again when a tab comes
+    back after a reconnect: it may have lost the right meanwhile — left a private
+    community, signed out, the item was hidden)."""
+    from civo import policy
+    from civo.models import Community
+    from civo.services import items
+    from civo.services.errors import CivoError
+
+    allowed: set[str] = set()
+    for channel in channels:
+        kind, _, ident = channel.partition("-")
+        if channel == FEED:
+            allowed.add(channel)
+        elif not ident.isdigit():
+            continue
+        elif kind == "user":
+            if actor.signed_in and actor.user_id == int(ident):
+                allowed.add(channel)
+        elif kind == "space":
+            community = session.get(Community, int(ident))
+            if community is not None and policy.can(actor, "community.view", community):
+                allowed.add(channel)
+        elif kind == "item":
+            try:
+                items.load(session, actor, int(ident))
+            except CivoError:
+                continue
+            allowed.add(channel)
+    return allowed
+
+
 def space_channel(community_id: int) -> str:
     return f"space-{int(community_id)}"
 

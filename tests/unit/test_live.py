@@ -161,3 +161,32 @@ def test_there_are_enough_slots_for_every_comment_a_page_may_show():
     from civo.state.base import MAX_ITEMS
 
     assert COMMENT_SLOTS * comments.PAGE_SIZE >= MAX_ITEMS
+
+
+def test_a_tab_that_comes_back_hears_only_what_it_may_still_read(session):
+    """A reconnect rejoins the channels the page had, each asked of the policy again."""
+    from sqlmodel import select
+
+    from civo.models import Community, Membership
+    from civo.policy import ANONYMOUS
+
+    private = session.exec(select(Community).where(Community.is_private)).first()
+    assert private is not None, "the demo data has a private community"
+    member = make_user(session, email="member@example.org")
+    session.add(Membership(user_id=member, community_id=private.id))
+    session.commit()
+    me = make_user(session, email="other@example.org")
+    idea = _idea(session, me)
+    channels = [live.FEED, live.space_channel(private.id), live.user_channel(member),
+                live.user_channel(me), live.item_channel(idea.id), "space-x", "nonsense"]
+
+    as_member = live.may_hear(session=session, actor=actor(session, member), channels=channels)
+    assert as_member == {live.FEED, live.space_channel(private.id), live.user_channel(member),
+                         live.item_channel(idea.id)}
+    # Left the community meanwhile; a visitor now (signed out): less each time.
+    session.exec(Membership.__table__.delete().where(Membership.user_id == member))
+    session.commit()
+    assert live.may_hear(session=session, actor=actor(session, member), channels=channels) == {
+        live.FEED, live.user_channel(member), live.item_channel(idea.id)}
+    assert live.may_hear(session=session, actor=ANONYMOUS, channels=channels) == {
+        live.FEED, live.item_channel(idea.id)}
