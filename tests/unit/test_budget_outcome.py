@@ -276,6 +276,8 @@ def test_mes_add1_and_greedy_agree_with_pabutools_on_random_instances(seed):
         ref = names(method_of_equal_shares(instance, profile, sat_class=Cost_Sat,
                                            voter_budget_increment=1))
         assert sorted(outcome.mes_add1(costs, ballots, budget, tie_keys=keys).selected) == ref
+        assert sorted(outcome.mes_add1(costs, ballots, budget, tie_keys=keys,
+                                       skip=False).selected) == ref
         ref_c = names(completion_by_rule_combination(
             instance, profile, [method_of_equal_shares, greedy_utilitarian_welfare],
             [{"sat_class": Cost_Sat, "voter_budget_increment": 1}, {"sat_class": Cost_Sat}]))
@@ -284,3 +286,34 @@ def test_mes_add1_and_greedy_agree_with_pabutools_on_random_instances(seed):
         votes = [sum(p in b for b in ballots) for p in range(m)]
         ref_g = names(greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat))
         assert sorted(outcome.greedy(costs, votes, budget, tie_keys=keys)) == ref_g
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_skipping_budget_raises_changes_nothing(seed):
+    """Add1 skips the raises that provably give the same run; the textbook loop (one unit at a
+    time) must find the very same outcome at the very same per-voter budget."""
+    rng = random.Random(100 + seed)
+    for _ in range(4):
+        m, n = rng.randint(5, 12), rng.randint(40, 200)
+        costs = [rng.randint(1, 40) * 50 for _ in range(m)]
+        budget = rng.randint(20, 80) * 100
+        weights = [rng.random() ** 2 for _ in range(m)]
+        ballots = [sorted(set(rng.choices(range(m), weights, k=rng.randint(1, 5))))
+                   for _ in range(n)]
+        fast = outcome.mes_add1(costs, ballots, budget)
+        slow = outcome.mes_add1(costs, ballots, budget, skip=False)
+        assert (fast.selected, fast.per_voter_budget) == (slow.selected, slow.per_voter_budget)
+        assert fast.rounds <= slow.rounds
+
+
+@needs_data
+def test_assen_skipping_and_the_textbook_loop_agree():
+    pb = pabulib.parse_file(str(ASSEN))
+    ids = [p.project_id for p in pb.projects]
+    index = {p: i for i, p in enumerate(ids)}
+    ballots = [[index[x] for x in v.projects] for v in pb.votes]
+    costs = [p.cost for p in pb.projects]
+    fast = outcome.mes_add1(costs, ballots, pb.budget, tie_keys=ids)
+    slow = outcome.mes_add1(costs, ballots, pb.budget, tie_keys=ids, skip=False)
+    assert (fast.selected, fast.per_voter_budget) == (slow.selected, slow.per_voter_budget)
+    assert fast.rounds < slow.rounds / 10

@@ -24,8 +24,17 @@ same key.
 grouped), and every discrete decision whose float margin is below 1e-9 (which project is cheapest
 per unit, whether supporters can still afford a project, who among them pays all they have) is
 decided again in exact rational arithmetic (:class:`fractions.Fraction`): each bought project keeps
-its exact payment per supporter, so any supporter's exact budget is known. Results are therefore
-exactly those of the rational-number definition (tested against pabutools on random instances).
+its exact payment per supporter, so any supporter's exact budget is known. Exact payments are worked
+out lazily, only when a close call needs exact budgets. Results are therefore exactly those of
+the rational-number definition (tested against pabutools on random instances).
+
+**Add1 without useless runs.** While a run's decisions stay the same, every voter's budget is an
+affine, non-decreasing function of the per-voter budget b, and a project's payment cap is convex
+in b; so each run also computes how far b can rise before any of its decisions could change (a
+tangent lower bound for each project's cost per unit against the winner's exact line, the
+winner's poor supporters turning rich, unaffordable projects becoming affordable; float margins
+of 1e-9 and any close call count as "at once"). The raises below that point would repeat the same
+outcome and are skipped (``skip=False`` runs the textbook loop; tests check both agree).
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import inf
+from math import ceil, inf
 
 import numpy as np
 import sqlalchemy as sa
@@ -108,12 +117,19 @@ class _Election:
 class _Run:
     """One run of MES for one virtual budget per voter ``b``."""
 
-    def __init__(self, el: _Election, b: Fraction) -> None:
+    def __init__(self, el: _Election, b: Fraction, *, track: bool = False) -> None:
         self.el = el
+        self.track = track
+        self.beta = np.ones(el.G)
+        self.delta = inf
+        self.remaining: set[int] = set()
+        self.unaffordable: list[tuple[int, float]] = []
         self.b = b
         self.bf_scalar = float(b)
         self.bf = np.full(el.G, self.bf_scalar)
-        self.zero = np.zeros(el.G, dtype=bool)
+        self.zero_at = np.full(el.G, np.iinfo(np.int64).max, dtype=np.int64)
+        self.order: list[int] = []
+        self.pending: list[tuple[int, int, np.ndarray, np.ndarray]] = []
         self.sel_q: dict[int, Fraction] = {}       # project -> exact payment of a rich supporter
         self.sel_rich: dict[int, np.ndarray] = {}  # project -> groups that paid it (sorted)
         self.mask = np.zeros(el.G, dtype=bool)
@@ -122,8 +138,21 @@ class _Run:
         return _REL * (self.bf_scalar + self.el.costs[p] + 1.0)
 
     # exact helpers -----------------------------------------------------------------
+    # Exact payments are computed lazily: a purchase whose float split into poor and rich
+    # supporters is certain (nobody's budget within the margin of the cap) is recorded as
+    # pending, and its exact payment is worked out (in order) only when a close call needs
+    # exact budgets.
+    def _materialize(self) -> None:
+        el = self.el
+        while self.pending:
+            k, p, poor, rich = self.pending.pop(0)
+            spent = self.exact_sum(poor, time=k)
+            self.sel_q[p] = (el.costs[p] - spent) / (el.sup_w[p] - int(el.w[poor].sum()))
+            self.sel_rich[p] = np.sort(rich)
+
     def exact_budget(self, g: int) -> Fraction:
-        if self.zero[g]:
+        self._materialize()
+        if self.zero_at[g] < len(self.order):
             return Fraction(0)
         value = self.b
         for p in self.el.ballots[g]:
@@ -134,10 +163,14 @@ class _Run:
                     value -= self.sel_q[p]
         return value
 
-    def exact_sum(self, groups: np.ndarray) -> Fraction:
-        """Exact total budget of ``groups`` (weighted by multiplicity)."""
+    def exact_sum(self, groups: np.ndarray, time: int | None = None) -> Fraction:
+        """Exact total budget of ``groups`` (weighted by multiplicity) before purchase number
+        ``time`` (default: now)."""
         el = self.el
-        alive = groups[~self.zero[groups]]
+        if time is None:
+            self._materialize()
+            time = len(self.order)
+        alive = groups[self.zero_at[groups] >= time]
         if len(alive) == 0:
             return Fraction(0)
         total = Fraction(int(el.w[alive].sum())) * self.b
@@ -214,69 +247,201 @@ class _Run:
             wpoor += int(w[amb[t_i][1]])
         return None  # pragma: no cover - the loop always returns
 
-    def buy(self, p: int, q: Fraction, poor: np.ndarray, rich: np.ndarray) -> None:
+    def buy(self, p: int, q: Fraction | None, q_f: float, poor: np.ndarray,
+            rich: np.ndarray) -> None:
+        """Buy project p: its poor supporters pay all they have, the rich ones q (float q_f;
+        an exact q of None is worked out later, see _materialize)."""
+        if self.track:
+            self._constrain_after(p, q_f, poor, rich)
+        k = len(self.order)
+        self.order.append(p)
         self.bf[poor] = 0.0
-        self.zero[poor] = True
-        self.bf[rich] -= float(q)
-        self.sel_q[p] = q
-        self.sel_rich[p] = np.sort(rich)
+        self.zero_at[poor] = np.minimum(self.zero_at[poor], k)
+        self.bf[rich] -= q_f
+        if self.track:
+            self.beta[rich] -= self._q_slope(p, poor)
+            self.beta[poor] = 0.0
+        if q is None:
+            self.pending.append((k, p, poor, rich))
+        else:
+            self.sel_q[p] = q
+            self.sel_rich[p] = np.sort(rich)
+
+    # skip-ahead ----------------------------------------------------------------------
+    # Every budget is an affine function of the per-voter budget b while the run's decisions
+    # stay the same (b_g = alpha_g + beta_g * b, beta_g >= 0), and a project's payment cap q(b)
+    # is convex in b (the lower boundary of a convex set). So a tangent of rho_p = q_p / c_p
+    # is a lower bound for it, and the winner's rho is exactly affine until one of its poor
+    # supporters becomes rich. ``delta`` is the smallest raise of b at which any decision of
+    # this run could change (0: at once); Add1 skips the increments below it, which would give
+    # the very same outcome.
+
+    def _q_slope(self, p: int, poor: np.ndarray) -> float:
+        el = self.el
+        den = float(el.sup_w[p] - int(el.w[poor].sum()))
+        if den <= 0:
+            return -inf
+        return -float((el.wf[poor] * self.beta[poor]).sum()) / den
+
+    def line_of(self, p: int, q_f: float, gs: np.ndarray, bs: np.ndarray) -> tuple[float, float, bool]:
+        """A lower bound of rho_p over larger b: (rho now, slope), and "surely nobody poor"."""
+        c = self.el.costs[p]
+        cut = int(np.searchsorted(bs, q_f + self.tol(p), side="right"))
+        if cut == 0:
+            return q_f / c, 0.0, True
+        slope = self._q_slope(p, gs[:cut])  # the doubtful ones counted poor: the lowest slope
+        return q_f / c, slope / c, False
+
+    def _constrain_after(self, winner: int, q_f: float, poor: np.ndarray, rich: np.ndarray) -> None:
+        el = self.el
+        c = el.costs[winner]
+        q1 = self._q_slope(winner, poor)
+        r0, r1 = q_f / c, q1 / c
+        delta = self.delta
+        if len(poor):
+            rate = self.beta[poor] - q1
+            gap = q_f - self.bf[poor]
+            ok = rate > 0
+            if ok.any():
+                delta = min(delta, float((gap[ok] / rate[ok]).min()))
+        others = [p for p in self.remaining if p != winner]
+        if others:
+            idx = np.fromiter(others, dtype=np.int64, count=len(others))
+            l0, l1 = self.l0[idx], self.l1[idx]
+            f0 = l0 - r0
+            f1 = l1 - 1e-9 * (np.abs(l1) + l0) - r1
+            clear = f0 > 8 * _REL * r0
+            falling = clear & (f1 < 0)
+            if falling.any():
+                delta = min(delta, float((f0[falling] / -f1[falling]).min()))
+            close = ~clear
+            if close.any():
+                # a close call persists only between projects nobody is poor for (rho = 1/n)
+                persistent = self.flat[idx] & self.fresh_mask[idx] & (len(poor) == 0)
+                if (close & ~persistent).any():
+                    delta = 0.0
+        for p, total in self.unaffordable:
+            s = el.sup[p]
+            rate = float((el.wf[s] * self.beta[s]).sum())
+            gap = el.costs[p] - total
+            if gap <= self.tol(p) * max(1.0, float(el.sup_w[p])):
+                delta = 0.0
+            elif rate > 0:
+                delta = min(delta, gap / rate)
+        self.delta = max(0.0, delta)
+
+    def _certain_winner(self, near: list, keys: Sequence[str]):
+        """The round's winner when floats decide it for sure: one clear minimum whose supporters
+        split surely into poor and rich, or ties between projects nobody is poor for (their
+        rho is exactly 1/supporters). ((float q, key), project, (exact q or None, poor, rich))."""
+        el = self.el
+        certain = []
+        for p, (q_f, gs, bs, _total) in near:
+            t = self.tol(p)
+            lo = int(np.searchsorted(bs, q_f - t, side="left"))
+            hi = int(np.searchsorted(bs, q_f + t, side="right"))
+            if lo != hi:
+                return None
+            certain.append((p, q_f, lo, gs))
+        if len(certain) == 1:
+            p, q_f, lo, gs = certain[0]
+            q = Fraction(el.costs[p], el.sup_w[p]) if lo == 0 else None
+            return ((q_f, keys[p]), p, (q, gs[:lo], gs[lo:]))
+        if all(lo == 0 for _, _, lo, _ in certain):
+            p, q_f, lo, gs = min(certain, key=lambda c: (Fraction(1, el.sup_w[c[0]]), keys[c[0]]))
+            return ((q_f, keys[p]), p, (Fraction(el.costs[p], el.sup_w[p]), gs[:0], gs))
+        return None
 
     def run(self, candidates: list[int], keys: Sequence[str]) -> list[int]:
         el = self.el
-        lb = {p: 1.0 / el.sup_w[p] for p in candidates}  # rho of a project nobody paid for yet
-        remaining = set(candidates)
+        # rho of a project nobody paid for yet: a lower bound for ever (rho >= 1/supporters)
+        n_projects = len(el.costs)
+        self.l0 = np.full(n_projects, inf)
+        self.l1 = np.zeros(n_projects)
+        self.flat = np.zeros(n_projects, dtype=bool)
+        self.fresh_mask = np.zeros(n_projects, dtype=bool)
+        for p in candidates:
+            self.l0[p] = 1.0 / el.sup_w[p]
+        l0 = self.l0
+        self.remaining = remaining = set(candidates)
         chosen: list[int] = []
         while remaining:
             best = inf
             evaluated: list[tuple[float, int, tuple]] = []
-            for p in sorted(remaining, key=lambda p: (lb[p], keys[p])):
-                if lb[p] > best * (1 + 4 * _REL):
+            self.fresh_mask[:] = False
+            self.unaffordable = []
+            for p in sorted(remaining, key=lambda p: (l0[p], keys[p])):
+                if l0[p] > best * (1 + 4 * _REL):
                     break
                 c = el.costs[p]
                 q_f, total, gs, bs, ws = self.float_q(p)
                 t = self.tol(p) * max(1.0, float(el.sup_w[p]))
-                if total < c - t:
+                if total < c - t or (total <= c + t and self.exact_sum(el.sup[p]) < c):
                     remaining.discard(p)
-                    continue
-                if total <= c + t and self.exact_sum(el.sup[p]) < c:
-                    remaining.discard(p)
+                    self.unaffordable.append((p, total))
                     continue
                 if q_f is None:
                     exact = self.exact_q(p, None, gs, bs)
                     if exact is None:
                         remaining.discard(p)
+                        self.unaffordable.append((p, total))
                         continue
                     q_f = float(exact[0])
                 rho = q_f / c
-                lb[p] = rho
+                if self.track:
+                    l0[p], self.l1[p], self.flat[p] = self.line_of(p, q_f, gs, bs)
+                else:
+                    l0[p] = rho
+                self.fresh_mask[p] = True
                 best = min(best, rho)
-                evaluated.append((rho, p, (q_f, gs, bs)))
+                evaluated.append((rho, p, (q_f, gs, bs, total)))
             if not evaluated:
                 break
             near = [(p, data) for rho, p, data in evaluated if rho <= best * (1 + 4 * _REL)]
-            winner = None
-            for p, (q_f, gs, bs) in near:
-                exact = self.exact_q(p, q_f, gs, bs)
-                if exact is None:
-                    remaining.discard(p)
-                    continue
-                rho_e = exact[0] / el.costs[p]
-                key = (rho_e, keys[p])
-                if winner is None or key < winner[0]:
-                    winner = (key, p, exact)
+            winner = self._certain_winner(near, keys)
             if winner is None:
+                for p, (q_f, gs, bs, total) in near:
+                    exact = self.exact_q(p, q_f, gs, bs)
+                    if exact is None:
+                        remaining.discard(p)
+                        self.unaffordable.append((p, total))
+                        continue
+                    rho_e = exact[0] / el.costs[p]
+                    key = (rho_e, keys[p])
+                    if winner is None or key < winner[0]:
+                        winner = (key, p, exact)
+            if winner is None:
+                if self.track:
+                    self._constrain_unaffordable()
                 continue
             _, p, (q, poor, rich) = winner
-            self.buy(p, q, poor, rich)
+            self.buy(p, q, float(q) if q is not None else winner[0][0], poor, rich)
             remaining.discard(p)
             chosen.append(p)
+        if self.track and self.unaffordable:
+            # the last round bought nothing: its unaffordable projects may become affordable
+            self._constrain_unaffordable()
         return chosen
+
+    def _constrain_unaffordable(self) -> None:
+        el = self.el
+        delta = self.delta
+        for p, total in self.unaffordable:
+            s = el.sup[p]
+            rate = float((el.wf[s] * self.beta[s]).sum())
+            gap = el.costs[p] - total
+            if gap <= self.tol(p) * max(1.0, float(el.sup_w[p])):
+                delta = 0.0
+            elif rate > 0:
+                delta = min(delta, gap / rate)
+        self.delta = max(0.0, delta)
 
 
 def mes_add1(costs: Sequence[int], ballots: Iterable[Sequence[int]], budget: int, *,
              n_voters: int | None = None, completion: str = "none",
              tie_keys: Sequence[str] | None = None, scores: Sequence[int] | None = None,
-             progress: Progress | None = None, add1: bool = True) -> MesResult:
+             progress: Progress | None = None, add1: bool = True,
+             skip: bool = True) -> MesResult:
     """Method of Equal Shares (cost utilities) with Add1, and the optional greedy completion.
 
     Args:
@@ -289,6 +454,8 @@ def mes_add1(costs: Sequence[int], ballots: Iterable[Sequence[int]], budget: int
         tie_keys: the project ids ties are broken by (text order, smallest first).
         progress: called with a fraction 0..1 now and then.
         add1: False runs plain MES once, with the real budget.
+        skip: False raises the budget one unit at a time even where no run could differ (the
+            textbook loop; slower, same result).
     """
     if completion not in ("none", "greedy"):
         raise ValueError(f"unknown completion {completion!r}")
@@ -308,7 +475,8 @@ def mes_add1(costs: Sequence[int], ballots: Iterable[Sequence[int]], budget: int
         previous: tuple[list[int], Fraction] = (list(free), b)
         while True:
             result.rounds += 1
-            chosen = free + _Run(el, b).run(candidates, keys)
+            run = _Run(el, b, track=add1 and skip)
+            chosen = free + run.run(candidates, keys)
             spent = sum(el.costs[p] for p in chosen)
             if spent > budget:
                 chosen, b = previous
@@ -319,8 +487,14 @@ def mes_add1(costs: Sequence[int], ballots: Iterable[Sequence[int]], budget: int
                 break
             if progress is not None:
                 progress(min(0.99, spent / budget) if budget else 0.99)
-            previous = (chosen, b)
-            b += 1
+            step = 1
+            if skip:
+                if run.delta == inf:
+                    break  # no raise of the budget changes anything any more
+                if run.delta > 1:
+                    step = max(1, ceil(run.delta - 1e-6 * (1 + run.delta)))
+            previous = (chosen, b + step - 1)
+            b += step
         result.selected = list(chosen)
         result.per_voter_budget = b
     if completion == "greedy":
