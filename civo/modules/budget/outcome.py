@@ -675,3 +675,14 @@ def compute(session, phase_id: int, *, budget: int, rule: str = "greedy",
         finished_at=utcnow()))
     session.commit()
     return out if done.rowcount else None
+
+
+def run_job(*, phase_id: int, budget: int, rule: str = "greedy", completion: str = "none",
+            token: str | None = None) -> PhaseOutcome | None:
+    """:func:`compute` with a session of its own on the app's engine: the body of the background
+    job (``await asyncio.to_thread(run_job, phase_id=…, budget=…, rule=…, token=…)``)."""
+    from civo.db import session_scope
+
+    with session_scope() as session:
+        return compute(session, phase_id, budget=budget, rule=rule, completion=completion,
+                       token=token)
