@@ -473,9 +473,12 @@ def mes_add1(costs: Sequence[int], ballots: Iterable[Sequence[int]], budget: int
     if el.n_voters > 0:
         b = Fraction(budget, el.n_voters)
         previous: tuple[list[int], Fraction] = (list(free), b)
+        misses = rest = 0
         while True:
             result.rounds += 1
-            run = _Run(el, b, track=add1 and skip)
+            tracking = add1 and skip and rest == 0
+            rest = max(0, rest - 1)
+            run = _Run(el, b, track=tracking)
             chosen = free + run.run(candidates, keys)
             spent = sum(el.costs[p] for p in chosen)
             if spent > budget:
@@ -488,11 +491,16 @@ def mes_add1(costs: Sequence[int], ballots: Iterable[Sequence[int]], budget: int
             if progress is not None:
                 progress(min(0.99, spent / budget) if budget else 0.99)
             step = 1
-            if skip:
+            if tracking:
                 if run.delta == inf:
                     break  # no raise of the budget changes anything any more
                 if run.delta > 1:
                     step = max(1, ceil(run.delta - 1e-6 * (1 + run.delta)))
+                # Where runs keep changing at every raise, tracking costs more than it saves:
+                # after 3 such runs in a row, the next 16 go one unit at a time without it.
+                misses = misses + 1 if step == 1 else 0
+                if misses >= 3:
+                    misses, rest = 0, 16
             previous = (chosen, b + step - 1)
             b += step
         result.selected = list(chosen)
