@@ -1,4 +1,6 @@
-"""Command line: ``python -m civo.cli seed`` (idempotent demo data) and ``migrate``."""
+"""Command line: ``python -m civo.cli seed`` (idempotent demo data), ``migrate``, and the
+commands the participation modules declare (``ModuleSpec.commands``, e.g. the budget's
+``budget-outcome FILE.pb``)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,14 @@ def main(argv: list[str] | None = None) -> int:
     seed = sub.add_parser("seed", help="create the demo places, communities and accounts")
     seed.add_argument("--if-empty", action="store_true", help="only when the database is empty")
     seed.add_argument("--no-accounts", action="store_true", help="skip the demo accounts")
+
+    from civo.modules import MODULES
+
+    for spec in MODULES:
+        spec.add_commands(sub)
     args = parser.parse_args(argv)
+    if getattr(args, "run", None) is not None:
+        return args.run(args)
 
     from civo.db import session_scope
     from civo.services import seed as seed_service

@@ -158,6 +158,9 @@ class ModuleSpec:
             CSV of the dashboard (its ``export`` hook fills them).
         open_data_fields: the public fields an items module adds to its contributions in
             ``/api/v1`` and the bulk open-data CSV (its ``open_data`` hook fills them).
+        commands: dotted paths of ``add_command(subparsers) -> None`` functions adding the
+            module's ``python -m civo.cli`` commands; each sets a ``run(args) -> int``
+            default on its parser (e.g. the budget's ``budget-outcome FILE.pb``).
     """
 
     key: str
@@ -173,6 +176,7 @@ class ModuleSpec:
     notification_kinds: Mapping[str, NotificationKind] = field(default_factory=dict)
     export_columns: tuple[str, ...] = ()
     open_data_fields: tuple[str, ...] = ()
+    commands: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.key.isalnum() or not self.key.islower():
@@ -205,6 +209,11 @@ class ModuleSpec:
     def component(self, name: str) -> Callable[..., Any] | None:
         """A UI part (for the UI layer), or None when NOT_APPLICABLE."""
         return _load(getattr(self.ui, name))
+
+    def add_commands(self, subparsers: Any) -> None:
+        """Add the module's command-line commands to ``python -m civo.cli``'s subparsers."""
+        for path in self.commands:
+            _load(path)(subparsers)
 
     def load(self, attribute: str) -> Callable[..., Any]:
         """Backwards-compatible lookup of a hook or a UI part by name."""
