@@ -85,7 +85,7 @@ def _target(session: Session, actor: policy.Actor, kind: Any, target_id: Any) ->
         item, where = items.load(session, actor, comment.item_id)
         return Target("comment", comment, item, items.Where(
             community=where.community, project=where.project, phase=where.phase,
-            author_id=comment.author_id, moderation=comment.moderation))
+            author_id=comment.author_id, moderation=comment.moderation, target="comment"))
     raise NotFound("This contribution does not exist.")
 
 
