@@ -409,7 +409,10 @@ def _case_row(session: Session, case: ModerationCase) -> CaseRow | None:
         id=case.id, target_kind=case.target_kind, target_id=case.target_id, item_id=item.id,
         community_id=case.community_id, community_name=community.name if community else "",
         excerpt=text[:600],
-        author=author.label, author_kind=author.kind, author_tag=author.tag, state=case.state,
+        # Anonymous content: not even its per-project pseudonym (the queue spans projects
+        # and cases; a tag would let a moderator gather one person's reports and appeals).
+        author=author.label, author_kind=author.kind,
+        author_tag="" if row.is_anonymous else author.tag, state=case.state,
         hidden=case.hidden, flag_count=case.flag_count, weight=case.weight,
         reasons=tuple(reasons.most_common()), details=details, opened_at=case.opened_at,
         appeal_text=case.appeal_text, decision_reason=case.decision_reason,
@@ -582,11 +585,12 @@ def decide_proposal(*, session: Session, actor: policy.Actor, proposal_id: Any,
 class LogRow:
     id: int
     created_at: datetime
-    actor_name: str        # "" for the system (automatic hide, proposals)
-    action: str
+    actor_name: str        # "" for the system (automatic hide, proposals) and for
+    action: str            # the author of anonymous content acting on its case (appeal)
     case_id: int | None
     subject_name: str
     reason: str
+    by_anonymous_author: bool = False   # the acting person is the case's anonymous author
 
 
 def audit_log(*, session: Session, actor: policy.Actor,
@@ -609,22 +613,29 @@ def audit_log(*, session: Session, actor: policy.Actor,
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     anonymous = _anonymous_cases(session, {log.case_id for log, _w, _s in rows if log.case_id})
-    return ([LogRow(log.id, log.created_at, who or "", log.action, log.case_id,
-                    "" if log.case_id in anonymous else (whom or ""), log.reason)
-             for log, who, whom in rows],
-            rows[-1][0].id if more else None)
+    result = []
+    for log, who, whom in rows:
+        hidden = log.case_id in anonymous
+        # On an anonymous case the author is never named: not as its subject, nor as the
+        # one who appealed (the log's actor), however the row was written.
+        by_author = hidden and log.actor_id is not None and log.actor_id == anonymous[
+            log.case_id]
+        result.append(LogRow(log.id, log.created_at, "" if by_author else (who or ""),
+                             log.action, log.case_id, "" if hidden else (whom or ""),
+                             log.reason, by_anonymous_author=by_author))
+    return result, rows[-1][0].id if more else None
 
 
-def _anonymous_cases(session: Session, case_ids: set[int]) -> set[int]:
-    """Cases about anonymous content: the log does not name their author either."""
+def _anonymous_cases(session: Session, case_ids: set[int]) -> dict[int, int | None]:
+    """Cases about anonymous content → their author's id: the log names them nowhere."""
     if not case_ids:
-        return set()
-    found = set()
+        return {}
+    found: dict[int, int | None] = {}
     for kind, model in (("item", Item), ("comment", Comment)):
-        found |= set(session.exec(select(ModerationCase.id).join(
+        found.update(session.exec(select(ModerationCase.id, ModerationCase.author_id).join(
             model, model.id == ModerationCase.target_id).where(
             ModerationCase.id.in_(case_ids), ModerationCase.target_kind == kind,
-            model.is_anonymous.is_(True))))
+            model.is_anonymous.is_(True))).all())
     return found
 
 

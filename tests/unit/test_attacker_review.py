@@ -85,3 +85,92 @@ async def test_the_news_delete_only_deletes_news(session, lyon):
     assert state.error == ""
     session.expire_all()
     assert session.get(Item, update.id).deleted_at is not None
+
+
+# ---- 1. anonymous means anonymous on every moderation and audit page ---------------------------
+
+
+def _frames(state) -> str:
+    """Everything this page's state would send the browser (its full serialised vars)."""
+    import json
+
+    return json.dumps(state.dict(), default=str)
+
+
+def _leaks(frames: str, *, names: tuple[str, ...], tag: str, user_id: int) -> list[str]:
+    import re
+
+    found = [n for n in (*names, tag) if n and n.lower() in frames.lower()]
+    # The id: a profile link, or any author/user/subject/actor field holding it.
+    if f"/u/{user_id}" in frames:
+        found.append(f"/u/{user_id}")
+    for key in re.findall(r'"([a-z_]*(?:author|user|subject|actor|who)[a-z_]*)": "?'
+                          + str(user_id) + r'"?[,}]', frames):
+        found.append(key)
+    return found
+
+
+async def test_no_moderation_or_audit_page_names_an_anonymous_author(session):
+    from civo.models import User
+    from civo.services import moderation
+    from civo.state.admin import dashboard, inbox
+    from civo.state.admin import moderation as moderation_states
+    from tests.unit.test_moderation import _established
+
+    ids = {name: make_user(session, email=f"{name}@example.org", home="Lyon",
+                           name=f"{name.title()} Zebulon")
+           for name in ("author", "old", "admin", "mod", "platform")}
+    user = session.get(User, ids["author"])
+    user.display_name = "Quiet Heron"
+    session.get(User, ids["mod"]).is_moderator = True
+    session.get(User, ids["platform"]).is_platform_admin = True
+    session.add(CommunityRole(user_id=ids["admin"], community_id=community(session, "Lyon").id))
+    session.commit()
+    _established(session, ids["old"])
+    who = {name: actor(session, uid) for name, uid in ids.items()}
+    phase = phase_of(session, "School extracurricular timings")
+    secret = ideas.propose(session=session, actor=who["author"], phase_id=phase.id,
+                           title="Anonymous idea", body="b", anonymous=True)
+    note = comments.post(session=session, actor=who["author"], item_id=secret.id,
+                         body="An anonymous comment", anonymous=True)
+    for kind, target in (("item", secret.id), ("comment", note.id)):
+        moderation.flag(session=session, actor=who["old"], target_kind=kind,
+                        target_id=target, reason="spam")
+        moderation.appeal(session=session, actor=who["author"], target_kind=kind,
+                          target_id=target, text="Please look again.")
+    cases = {c.target_kind: c.id for c in moderation.queue(session=session,
+                                                           actor=who["mod"])[0]}
+    moderation.warn(session=session, actor=who["mod"], case_id=cases["item"],
+                    reason="Mind the code of conduct.")
+    moderation.decide(session=session, actor=who["admin"], case_id=cases["comment"],
+                      action="remove", reason="Spam.")
+    secret_names = ("Author Zebulon", "Quiet Heron")
+    tag = items.pseudonym(phase.project_id, ids["author"])
+    pages = [(dashboard.DashboardState, None), (inbox.InboxState, None),
+             (moderation_states.ModerationState, "open"),
+             (moderation_states.ModerationState, "restored"),
+             (moderation_states.ModerationState, "removed"),
+             (moderation_states.AuditState, None)]
+    seen = 0
+    for role in ("mod", "admin", "platform"):
+        token = sessions.start(session=session, user_id=ids[role])
+        for cls, tab in pages:
+            state = await _state(cls)
+            with_session(state, token)
+            await _call(state, "load")
+            if tab is not None and not state.denied:
+                await _call(state, "set_tab", tab)
+            if state.denied:
+                continue
+            seen += 1
+            # The dashboard and the inbox show content as its public page does (with the
+            # pseudonym readers see there); the moderation and audit pages not even that.
+            public_page = cls in (dashboard.DashboardState, inbox.InboxState)
+            leaks = _leaks(_frames(state), names=secret_names, tag="" if public_page else tag,
+                           user_id=ids["author"])
+            assert not leaks, (role, cls.__name__, tab, leaks)
+    assert seen >= 10
+    # The log still shows the platform admin every decision, with who decided it.
+    log, _ = moderation.audit_log(session=session, actor=who["platform"])
+    assert {r.action for r in log} >= {"appeal", "warn", "remove", "auto_hide"}
+    assert {r.actor_name for r in log if r.action == "remove"} == {"Admin Zebulon"}
