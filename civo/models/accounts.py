@@ -8,6 +8,18 @@ from sqlmodel import Field, SQLModel
 from civo.models._common import UTCDateTime, created_at_field, timestamp_field
 
 
+def new_handle() -> str:
+    """A profile's public address (``/u/<handle>``): 12 random base-32 characters (60 bits),
+    unrelated to the account's id, name or creation order, so profiles cannot be walked."""
+    import secrets
+
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"  # no l/o/0/1: read aloud, copied by hand
+    return "".join(secrets.choice(alphabet) for _ in range(HANDLE_LENGTH))
+
+
+HANDLE_LENGTH = 12
+
+
 class User(SQLModel, table=True):
     """A person with one account. Never put this row in a frontend var."""
 
@@ -40,6 +52,8 @@ class User(SQLModel, table=True):
     cover: str = Field(default="", max_length=80)
     bio: str = Field(default="", max_length=1000)
     interests: str = Field(default="", max_length=300)
+    # The public profile's address; never the sequential id (see :func:`new_handle`).
+    handle: str = Field(default_factory=new_handle, max_length=16, unique=True)
     created_at: datetime = created_at_field()
 
 

@@ -99,7 +99,7 @@ ROUTES: tuple[Route, ...] = (
     Route("/join", join_page, N_("Join with a code"), JoinState.load),
     Route("/profile", profile_page, N_("Your profile"), ProfileState.load),
     Route("/settings/privacy", privacy_page, N_("Your data"), PrivacyState.load),
-    Route("/u/[user_id]", public_profile_page, N_("Profile"), PublicProfileState.load),
+    Route("/u/[handle]", public_profile_page, N_("Profile"), PublicProfileState.load),
     Route("/code-of-conduct", conduct_page, N_("Code of conduct")),
     Route("/open-data", open_data_page, N_("Open data")),
     Route("/confirm/[token]", confirm_page, N_("Confirm your email address"),

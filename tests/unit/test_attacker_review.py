@@ -174,3 +174,57 @@ async def test_no_moderation_or_audit_page_names_an_anonymous_author(session):
     log, _ = moderation.audit_log(session=session, actor=who["platform"])
     assert {r.action for r in log} >= {"appeal", "warn", "remove", "auto_hide"}
     assert {r.actor_name for r in log if r.action == "remove"} == {"Admin Zebulon"}
+
+
+# ---- 6. profiles cannot be walked ---------------------------------------------------------------
+
+
+async def test_profiles_are_not_walkable_and_public_only_once_something_is_published(session):
+    from civo.models import User
+    from civo.services import profiles
+    from civo.services.errors import NotFound
+    from reflex.istate.data import RouterData
+
+    from civo.state.profile import PublicProfileState
+
+    quiet = make_user(session, email="quiet@example.org", home="Lyon", name="Quiet Person")
+    poster = make_user(session, email="poster@example.org", home="Lyon", name="Poster Person")
+    visitor = actor(session, make_user(session, email="v@example.org", home="Paris"))
+    phase = phase_of(session, "School extracurricular timings")
+    ideas.propose(session=session, actor=actor(session, quiet), phase_id=phase.id,
+                  title="Secret", body="b", anonymous=True)   # anonymous: not "under it"
+    ideas.propose(session=session, actor=actor(session, poster), phase_id=phase.id,
+                  title="Named", body="b")
+    handles = {uid: session.get(User, uid).handle for uid in (quiet, poster)}
+    # Handles are random, long, distinct, and say nothing of the id or the name.
+    assert all(len(h) >= 10 and not h.isdigit() and str(uid) != h
+               for uid, h in handles.items())
+    assert len(set(handles.values())) == 2
+    # Walking ids finds nobody; a person who never published under their name is not there.
+    for uid in (quiet, poster):
+        state = await _state(PublicProfileState)
+        state.router = RouterData.from_router_data({"query": {"handle": str(uid)},
+                                                    "pathname": "/u/[handle]"})
+        await _call(state, "load")
+        assert state.not_found and state.profile == {}
+    with pytest.raises(NotFound):
+        profiles.public(session=session, actor=visitor, handle=str(poster))
+    with pytest.raises(NotFound):
+        profiles.public(session=session, actor=visitor, handle=handles[quiet])
+    # Their own profile: its owner sees it (to know what others will see).
+    assert profiles.public(session=session, actor=actor(session, quiet),
+                           handle=handles[quiet]).contributions == 0
+    shown = profiles.public(session=session, actor=visitor, handle=handles[poster])
+    assert (shown.display_name, shown.contributions) == ("Poster Person", 1)
+    state = await _state(PublicProfileState)
+    state.router = RouterData.from_router_data({"query": {"handle": handles[poster]},
+                                                "pathname": "/u/[handle]"})
+    await _call(state, "load")
+    assert not state.not_found and state.profile["name"] == "Poster Person"
+    assert len(state.items) == 1
+    # A named comment is "something published under it" as well.
+    comments.post(session=session, actor=actor(session, quiet),
+                  item_id=session.exec(select(Item.id).where(Item.title == "Named")).one(),
+                  body="Signed with my name")
+    assert profiles.public(session=session, actor=visitor,
+                           handle=handles[quiet]).display_name == "Quiet Person"
