@@ -1,4 +1,6 @@
-"""profile handles: random public addresses for profiles (issue 17, item 6)
+"""issue 17: profile handles, throttle events
+
+Item 6:
 
 Revision ID: a17c0b5e9d21
 Revises: d4b8c67de690
@@ -7,6 +9,9 @@ Create Date: 2026-12-04 02:45:00
 Every account gets a random ``handle`` (``/u/<handle>``) in place of its sequential id,
 which let anyone walk every account's public name at ``/u/1…N``. Existing accounts get
 one here; the old numeric links stop working on purpose (keeping them would keep the walk).
+
+Item 4 and the extras: ``throttle_event`` counts rate-limited acts (registrations per
+client and address block, reactions and supports per account, admin invitations).
 """
 import secrets
 from typing import Sequence, Union
@@ -43,9 +48,23 @@ def upgrade() -> None:
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.alter_column('handle', existing_type=sa.String(length=16), nullable=False)
         batch_op.create_unique_constraint('uq_user_account_handle', ['handle'])
+    op.create_table(
+        'throttle_event',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=40), nullable=False),
+        sa.Column('key', sa.String(length=64), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('throttle_event', schema=None) as batch_op:
+        batch_op.create_index('ix_throttle_kind_key_time', ['kind', 'key', 'created_at'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_throttle_event_created_at'), ['created_at'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('throttle_event')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_constraint('uq_user_account_handle', type_='unique')
         batch_op.drop_column('handle')

@@ -1,6 +1,13 @@
 """All tables, imported here so Alembic (``reflex db``) sees every one of them."""
 
-from civo.models.accounts import DataExport, ExternalIdentity, LoginAttempt, User, UserSession
+from civo.models.accounts import (
+    DataExport,
+    ExternalIdentity,
+    LoginAttempt,
+    ThrottleEvent,
+    User,
+    UserSession,
+)
 from civo.models.announcements import CommunityEvent
 from civo.models.communities import (
     GOVERNING_KINDS,
@@ -84,6 +91,7 @@ __all__ = [
     "PlaceKind",
     "Project",
     "ProjectStatus",
+    "ThrottleEvent",
     "User",
     "UserSession",
 ]

@@ -70,6 +70,20 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = timestamp_field()
 
 
+class ThrottleEvent(SQLModel, table=True):
+    """One counted act for a rate limit (:mod:`civo.services.throttle`): a registration
+    from a client or address block, a reaction or support by an account, an admin
+    invitation. ``key`` is a keyed digest (no address or id is stored in clear)."""
+
+    __tablename__ = "throttle_event"
+    __table_args__ = (sa.Index("ix_throttle_kind_key_time", "kind", "key", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    key: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
 class LoginAttempt(SQLModel, table=True):
     """A failed sign-in, kept to throttle guessing on one account."""
 

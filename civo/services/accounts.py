@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import secrets
-
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,14 +13,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from civo import policy
+from civo.i18n import N_
 from civo.models import CommunityRole, ExternalIdentity, LoginAttempt, Membership, Place, User
 from civo.models._common import utcnow
 from civo import events
-from civo.services import communities, mail, passwords, sessions, tokens
+from civo.services import communities, mail, passwords, sessions, throttle, tokens
 from civo.services.errors import NotFound, Throttled, ValidationError
 
 MAX_FAILED_LOGINS = 10
 THROTTLE_WINDOW = timedelta(minutes=15)
+# New accounts per hour from one client (an IPv4 address, an IPv6 /64) and from one address
+# block (IPv4 /24, IPv6 /48): enough for a family or a library's public computers, not for
+# a batch of sock puppets. ``CIVO_REGISTRATIONS_PER_CLIENT`` / ``…_PER_BLOCK`` override.
+REGISTRATIONS_PER_CLIENT = int(os.environ.get("CIVO_REGISTRATIONS_PER_CLIENT", "3"))
+REGISTRATIONS_PER_BLOCK = int(os.environ.get("CIVO_REGISTRATIONS_PER_BLOCK", "20"))
+REGISTRATION_WINDOW = timedelta(hours=1)
+REGISTRATION_THROTTLED = N_("Too many accounts were created from your connection recently. "
+                            "Please try again in an hour.")
 NAME_MAX = 120
 # How long the confirmation and password-reset links work.
 CONFIRM_HOURS = 48
@@ -67,14 +76,21 @@ def email_taken(session: Session, email: str) -> bool:
 
 def register(
     *, session: Session, actor: policy.Actor, full_name: str, email: str, password: str,
-    home_place_id: int | None, locale: str | None = None,
+    home_place_id: int | None, locale: str | None = None, client_address: str = "",
 ) -> Registration:
     """Create an account and follow every community that governs the home place.
 
     Everything happens in one transaction: a duplicate email (any case, even from a
-    concurrent request) leaves nothing behind.
+    concurrent request) leaves nothing behind. ``client_address`` (the connection's,
+    as the server saw it) throttles registrations per client and per address block.
     """
     policy.require(actor, "account.register")
+    where_from = throttle.client_and_block(client_address)
+    if where_from is not None:
+        for kind, value, limit in (("register.client", where_from[0], REGISTRATIONS_PER_CLIENT),
+                                   ("register.block", where_from[1], REGISTRATIONS_PER_BLOCK)):
+            throttle.check(session, kind, value, limit=limit, window=REGISTRATION_WINDOW,
+                           message=REGISTRATION_THROTTLED)
     name = _clean_name(full_name)
     address = normalize_email(email)
     passwords.validate(password or "", email=address, full_name=name)
@@ -89,6 +105,9 @@ def register(
     )
     try:
         session.add(user)
+        if where_from is not None:
+            throttle.record(session, "register.client", where_from[0])
+            throttle.record(session, "register.block", where_from[1])
         session.flush()
         followed = communities.follow_governing(session=session, user_id=user.id,
                                                 place_id=home_place_id)

@@ -2,10 +2,12 @@
 
 - Any signed-in citizen flags a contribution or comment once, with a reason; flags per
   citizen are rate-limited.
-- Flagged content is hidden at once when the flag comes from an *established* account
-  (email confirmed, older than 7 days, no flag of theirs ever rejected), otherwise at 3
-  distinct flags: one fresh account cannot silence anyone. Others then see "Hidden
-  pending review"; the author sees why and may appeal once.
+- Each report weighs by its author's account (:func:`reporter_weight`): nothing for an
+  unconfirmed address (throw-away accounts cannot hide anything), then more with the
+  account's age, less with a history of false reports. Flagged content is hidden once
+  its reports weigh :data:`HIDE_WEIGHT` — one *established* account (confirmed, older
+  than 7 days, no false report), or several younger confirmed ones. Others then see
+  "Hidden pending review"; the author sees why and may appeal once.
 - Moderators (and a community's admins, in their communities) work a queue sorted by
   weight, then age: restore, remove (the reason goes to the author), warn the author.
   Three removals within 90 days propose a suspension to platform admins.
@@ -50,9 +52,11 @@ REASONS = tuple(r.value for r in FlagReason)
 REASON_LABELS = {"spam": N_("Spam or advertising"), "offensive": N_("Offensive or hateful"),
                  "off_topic": N_("Off-topic"), "personal_data": N_("Personal data"),
                  "other": N_("Other")}
-AUTO_HIDE_FLAGS = 3
+AUTO_HIDE_FLAGS = 3       # (kept for callers: three brand-new confirmed accounts)
 ESTABLISHED_AGE = timedelta(days=7)
+YOUNG_AGE = timedelta(days=1)
 ESTABLISHED_WEIGHT = 3
+HIDE_WEIGHT = 3
 FLAGS_PER_HOUR = 10
 REMOVALS_FOR_SUSPENSION = 3
 REMOVAL_WINDOW = timedelta(days=90)
@@ -114,6 +118,28 @@ def is_established(session: Session, user_id: int, now: datetime | None = None) 
     return false_flags is None
 
 
+def reporter_weight(session: Session, user_id: int, now: datetime | None = None) -> int:
+    """How much one person's report counts toward hiding (:data:`HIDE_WEIGHT` hides).
+
+    - 0: the email address is not confirmed (or the account is gone or suspended), or two
+      or more of their reports were found false (content restored);
+    - by age: 1 in the account's first day, 2 until it is 7 days old, then
+      :data:`ESTABLISHED_WEIGHT` (one established account hides at once);
+    - one false report caps it at 1.
+    """
+    now = now or utcnow()
+    user = session.get(User, user_id)
+    if user is None or user.email_confirmed_at is None or user.suspended_at is not None:
+        return 0
+    false_reports = session.exec(select(sa.func.count()).select_from(Flag).where(
+        Flag.user_id == user_id, Flag.outcome == "rejected")).one()
+    if false_reports >= 2:
+        return 0
+    age = now - user.created_at
+    weight = 1 if age < YOUNG_AGE else 2 if age < ESTABLISHED_AGE else ESTABLISHED_WEIGHT
+    return min(weight, 1) if false_reports else weight
+
+
 def flag(*, session: Session, actor: policy.Actor, target_kind: Any, target_id: Any,
          reason: Any, details: Any = "") -> bool:
     """Flag a contribution or comment; True when this flag hid it.
@@ -140,7 +166,8 @@ def flag(*, session: Session, actor: policy.Actor, target_kind: Any, target_id: 
         Flag.user_id == actor.user_id, Flag.created_at > now - timedelta(hours=1))).one()
     if recent >= FLAGS_PER_HOUR:
         raise Throttled("You have sent many reports in the last hour. Please try again later.")
-    established = is_established(session, actor.user_id, now)
+    weight = reporter_weight(session, actor.user_id, now)
+    established = weight >= ESTABLISHED_WEIGHT
     case = _open_case(session, target)
     try:
         with session.begin_nested():
@@ -151,14 +178,13 @@ def flag(*, session: Session, actor: policy.Actor, target_kind: Any, target_id: 
     except IntegrityError:  # the same citizen, twice at once: one flag
         session.rollback()
         return False
-    weight = ESTABLISHED_WEIGHT if established else 1
     session.execute(sa.update(ModerationCase).where(ModerationCase.id == case.id).values(
         flag_count=ModerationCase.flag_count + 1, weight=ModerationCase.weight + weight))
     session.refresh(case)
     if case.flag_count == 1:
         _tell_moderators(session, case, "new_flag", actor)
     hide = (case.state == CaseState.OPEN and not case.hidden
-            and (established or case.flag_count >= AUTO_HIDE_FLAGS))
+            and case.weight >= HIDE_WEIGHT)
     if hide:
         _hide(session, case, now)
     session.commit()

@@ -228,3 +228,135 @@ async def test_profiles_are_not_walkable_and_public_only_once_something_is_publi
                   body="Signed with my name")
     assert profiles.public(session=session, actor=visitor,
                            handle=handles[quiet]).display_name == "Quiet Person"
+
+
+# ---- 4. cheap hiding and unthrottled registration -----------------------------------------------
+
+
+def _aged(session, user_id: int, days: float, confirmed: bool = True) -> None:
+    from datetime import timedelta
+
+    from civo.models import User
+    from civo.models._common import utcnow
+
+    user = session.get(User, user_id)
+    user.created_at = utcnow() - timedelta(days=days)
+    user.email_confirmed_at = utcnow() if confirmed else None
+    session.add(user)
+    session.commit()
+
+
+@pytest.fixture()
+def flagged(session):
+    from civo.models import User  # noqa: F401
+
+    author = make_user(session, email="author@example.org", home="Lyon")
+    phase = phase_of(session, "School extracurricular timings")
+    idea = ideas.propose(session=session, actor=actor(session, author), phase_id=phase.id,
+                         title="Fine idea", body="Nothing wrong here")
+    return idea.id
+
+
+def _reporter(session, name: str, *, days: float, confirmed: bool = True) -> int:
+    uid = make_user(session, email=f"{name}@example.org", home="Lyon", confirmed=confirmed)
+    _aged(session, uid, days, confirmed)
+    return uid
+
+
+def _report(session, uid: int, target: int, kind: str = "item") -> bool:
+    from civo.services import moderation
+
+    return moderation.flag(session=session, actor=actor(session, uid), target_kind=kind,
+                           target_id=target, reason="spam")
+
+
+def test_unconfirmed_accounts_reports_never_hide_anything(session, flagged):
+    from civo.models.moderation import ModerationCase
+    from civo.services import moderation
+
+    for n in range(5):
+        assert _report(session, _reporter(session, f"sock{n}", days=0, confirmed=False),
+                       flagged) is False
+    session.expire_all()
+    assert session.get(Item, flagged).moderation == "visible"
+    case = session.exec(select(ModerationCase)).one()
+    # The reports are there for moderators to read, but weigh nothing.
+    assert (case.flag_count, case.weight, case.hidden) == (5, 0, False)
+    assert moderation.reporter_weight(session, _reporter(session, "x", days=30,
+                                                         confirmed=False)) == 0
+
+
+def test_reports_weigh_by_account_age_and_history(session, flagged):
+    from civo.services import moderation
+
+    w = moderation.reporter_weight
+    assert w(session, _reporter(session, "new", days=0.1)) == 1
+    assert w(session, _reporter(session, "week", days=3)) == 2
+    veteran = _reporter(session, "veteran", days=30)
+    assert w(session, veteran) == moderation.ESTABLISHED_WEIGHT
+    # One brand-new confirmed account does not hide; an account a few days old neither.
+    assert _report(session, _reporter(session, "n1", days=0.1), flagged) is False
+    assert _report(session, _reporter(session, "d3", days=3), flagged) is True  # 1 + 2
+    # History: a false report (restored content) lowers the weight; two make it nothing.
+    phase = phase_of(session, "School extracurricular timings")
+    author = actor(session, make_user(session, email="a2@example.org", home="Lyon"))
+    mod = make_user(session, email="mod@example.org", home="Lyon")
+    from civo.models import User
+
+    session.get(User, mod).is_moderator = True
+    session.commit()
+    for n in range(2):
+        target = ideas.propose(session=session, actor=author, phase_id=phase.id,
+                               title=f"Good {n}", body="b").id
+        _report(session, veteran, target)
+        case_id = next(c.id for c in moderation.queue(session=session,
+                                                      actor=actor(session, mod))[0]
+                       if c.target_id == target)
+        moderation.decide(session=session, actor=actor(session, mod), case_id=case_id,
+                          action="restore")
+        assert w(session, veteran) == (1 if n == 0 else 0)
+
+
+async def _register_from(session, address: str, n: int):
+    from reflex.istate.data import RouterData
+
+    from civo.state.auth import RegisterState
+    from tests.unit.conftest import place_id
+
+    state = await _state(RegisterState)
+    state.router = RouterData.from_router_data({"pathname": "/register", "ip": address})
+    await _call(state, "choose_place", place_id(session, "Paris"))
+    await _call(state, "register", {"full_name": f"Sock Puppet {n}",
+                                    "email": f"sock{n}-{address.replace(':', '-')}"
+                                             "@example.org",
+                                    "password": "a long civic passphrase"})
+    return state
+
+
+async def test_registration_is_throttled_per_client_and_per_address_block(session):
+    from civo.models import User
+    from civo.services import accounts
+
+    def users():
+        session.expire_all()
+        return session.exec(select(sa.func.count()).select_from(User)).one()
+
+    for n in range(accounts.REGISTRATIONS_PER_CLIENT):
+        assert (await _register_from(session, "203.0.113.7", n)).errors == {}
+    before = users()
+    state = await _register_from(session, "203.0.113.7", 99)
+    assert state.errors == {"form": "Too many accounts were created from your connection "
+                                    "recently. Please try again in an hour."}
+    assert users() == before
+    # An IPv6 household is one /64: a new address inside it is the same client.
+    for n in range(accounts.REGISTRATIONS_PER_CLIENT):
+        assert (await _register_from(session, f"2001:db8:1:2::{n + 1}", n)).errors == {}
+    assert (await _register_from(session, "2001:db8:1:2:ffff::9", 7)).errors
+    # A whole /24 is one block: spreading over its addresses hits the block's limit.
+    made = 0
+    for host in range(10, 10 + accounts.REGISTRATIONS_PER_BLOCK + 2):
+        if not (await _register_from(session, f"198.51.100.{host}", host)).errors:
+            made += 1
+    assert made == accounts.REGISTRATIONS_PER_BLOCK
+    # Elsewhere, people still register.
+    assert (await _register_from(session, "192.0.2.1", 1)).errors == {}
