@@ -12,6 +12,9 @@ one here; the old numeric links stop working on purpose (keeping them would keep
 
 Item 4 and the extras: ``throttle_event`` counts rate-limited acts (registrations per
 client and address block, reactions and supports per account, admin invitations).
+
+Item 3: ``admin_invitation`` replaces "grant admin by email" (an identity lookup) with an
+invitation the person accepts.
 """
 import secrets
 from typing import Sequence, Union
@@ -63,7 +66,30 @@ def upgrade() -> None:
                               unique=False)
 
 
+    op.create_table(
+        'admin_invitation',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('community_id', sa.Integer(), nullable=False),
+        sa.Column('invited_by', sa.Integer(), nullable=True),
+        sa.Column('email', sa.String(length=254), nullable=False),
+        sa.Column('include_descendants', sa.Boolean(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['community_id'], ['community.id']),
+        sa.ForeignKeyConstraint(['invited_by'], ['user_account.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('token_hash'),
+    )
+    with op.batch_alter_table('admin_invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_admin_invitation_community_id'), ['community_id'],
+                              unique=False)
+
+
 def downgrade() -> None:
+    op.drop_table('admin_invitation')
     op.drop_table('throttle_event')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_constraint('uq_user_account_handle', type_='unique')

@@ -12,6 +12,7 @@ from civo.models.announcements import CommunityEvent
 from civo.models.communities import (
     GOVERNING_KINDS,
     AccessCode,
+    AdminInvitation,
     Community,
     CommunityKind,
     CommunityRole,
@@ -81,6 +82,7 @@ __all__ = [
     "StoredFile",
     "GOVERNING_KINDS",
     "AccessCode",
+    "AdminInvitation",
     "Community",
     "CommunityKind",
     "CommunityRole",

@@ -360,3 +360,107 @@ async def test_registration_is_throttled_per_client_and_per_address_block(sessio
     assert made == accounts.REGISTRATIONS_PER_BLOCK
     # Elsewhere, people still register.
     assert (await _register_from(session, "192.0.2.1", 1)).errors == {}
+
+
+# ---- 3. "grant admin by email" is an invitation, not an identity lookup ------------------------
+
+
+def _invitation_link(session, address: str) -> str:
+    import re
+
+    from civo.models.notifications import OutboundEmail
+
+    session.expire_all()
+    mails = session.exec(select(OutboundEmail).where(OutboundEmail.to_address == address,
+                                                     OutboundEmail.kind == "admin_invitation")
+                         ).all()
+    assert len(mails) == 1, mails
+    return re.search(r"/invitation/([\w-]+)", mails[0].body_text).group(1)
+
+
+async def test_inviting_an_admin_reveals_nothing_until_the_person_accepts(session, lyon):
+    import json
+
+    from reflex.istate.data import RouterData
+
+    from civo.models import CommunityRole as Role
+    from civo.services import admin_invitations
+    from civo.services.errors import NotFound, Throttled
+    from civo.state.admin.people import CommunityPeopleState
+
+    known = make_user(session, email="known@example.org", home="Paris", name="Known Person")
+    stranger = make_user(session, email="stranger@example.org", home="Paris")
+    state = await _state(CommunityPeopleState)
+    slug = community(session, "Lyon").slug
+    state.router = RouterData.from_router_data({"query": {"slug": slug},
+                                                "pathname": "/admin/c/[slug]/people"})
+    with_session(state, sessions.start(session=session, user_id=lyon["admin"]))
+    await _call(state, "load")
+    assert state.community.get("name") == "Lyon", (state.error, state.denied)
+    answers = []
+    for email in ("Known@Example.org", "nobody@example.org"):
+        await _call(state, "grant", {"email": email})
+        frames = json.dumps(state.dict(), default=str)
+        assert "Known Person" not in frames and "known@example.org" not in frames.lower()
+        answers.append(state.notice or state.error)
+    # The same answer whether or not an account uses the address; no role yet.
+    assert answers[0] == answers[1] and "invitation was sent" in answers[0]
+    assert {i["email"] for i in state.invitations} == {"k•••@example.org", "n•••@example.org"}
+    assert session.exec(select(Role).where(Role.user_id == known)).first() is None
+    token = _invitation_link(session, "known@example.org")
+    _invitation_link(session, "nobody@example.org")  # the stranger address got one too
+    # Someone else holding the link cannot use it; the invited person can, once.
+    with pytest.raises(PermissionDenied):
+        admin_invitations.accept(session=session, actor=actor(session, stranger), token=token)
+    admin_invitations.accept(session=session, actor=actor(session, known), token=token)
+    assert lyon["community"] in actor(session, known).admin_of
+    with pytest.raises(NotFound):
+        admin_invitations.accept(session=session, actor=actor(session, known), token=token)
+    # Logged for platform admins: who invited, who accepted.
+    session.expire_all()
+    actions = [log.action for log in session.exec(select(ModerationLog).order_by(
+        ModerationLog.id))]
+    assert actions == ["admin_invited", "admin_invited", "admin_accepted"]
+    # Rate-limited per inviting admin.
+    for n in range(admin_invitations.INVITES_PER_DAY - 2):
+        admin_invitations.invite(session=session, actor=actor(session, lyon["admin"]),
+                                 community_id=lyon["community"], email=f"p{n}@example.org")
+    with pytest.raises(Throttled):
+        admin_invitations.invite(session=session, actor=actor(session, lyon["admin"]),
+                                 community_id=lyon["community"], email="one@example.org")
+    # A citizen cannot invite at all (a crafted event).
+    with pytest.raises(PermissionDenied):
+        admin_invitations.invite(session=session, actor=actor(session, lyon["citizen"]),
+                                 community_id=lyon["community"], email="x@example.org")
+
+
+async def test_the_invitation_page_shows_the_community_and_accepts_when_signed_in(session,
+                                                                                   lyon):
+    from reflex.istate.data import RouterData
+
+    from civo.services import admin_invitations
+    from civo.state.invitation import InvitationState
+
+    invitee = make_user(session, email="invitee@example.org", home="Paris")
+    admin_invitations.invite(session=session, actor=actor(session, lyon["admin"]),
+                             community_id=lyon["community"], email="invitee@example.org")
+    token = _invitation_link(session, "invitee@example.org")
+
+    async def page(user_id=None, link=token):
+        state = await _state(InvitationState)
+        state.router = RouterData.from_router_data({"query": {"token": link},
+                                                    "pathname": "/invitation/[token]"})
+        if user_id:
+            with_session(state, sessions.start(session=session, user_id=user_id))
+        await _call(state, "load")
+        return state
+
+    visitor = await page()
+    assert (visitor.outcome, visitor.community) == ("open", "Lyon")
+    assert "/login?next=" in str(await _call(visitor, "accept"))
+    forged = await page(link="x" * 43)
+    assert forged.outcome == "invalid" and forged.message
+    mine = await page(invitee)
+    await _call(mine, "accept")
+    assert mine.outcome == "accepted" and lyon["community"] in actor(session, invitee).admin_of
+    assert (await page(invitee)).outcome == "invalid"  # used: the link is spent
