@@ -15,6 +15,8 @@ client and address block, reactions and supports per account, admin invitations)
 
 Item 3: ``admin_invitation`` replaces "grant admin by email" (an identity lookup) with an
 invitation the person accepts.
+
+Item 5: ``analytics_release`` keeps each scope's last released demographic breakdowns.
 """
 import secrets
 from typing import Sequence, Union
@@ -86,9 +88,21 @@ def upgrade() -> None:
     with op.batch_alter_table('admin_invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_admin_invitation_community_id'), ['community_id'],
                               unique=False)
+    op.create_table(
+        'analytics_release',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('scope_kind', sa.String(length=10), nullable=False),
+        sa.Column('scope_id', sa.Integer(), nullable=False),
+        sa.Column('participants', sa.Integer(), nullable=False),
+        sa.Column('groups', sa.JSON(), nullable=False),
+        sa.Column('released_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('scope_kind', 'scope_id', name='uq_analytics_release_scope'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('analytics_release')
     op.drop_table('admin_invitation')
     op.drop_table('throttle_event')
     with op.batch_alter_table('user_account', schema=None) as batch_op:

@@ -8,6 +8,7 @@ from civo.models.accounts import (
     User,
     UserSession,
 )
+from civo.models.analytics import AnalyticsRelease
 from civo.models.announcements import CommunityEvent
 from civo.models.communities import (
     GOVERNING_KINDS,
@@ -83,6 +84,7 @@ __all__ = [
     "GOVERNING_KINDS",
     "AccessCode",
     "AdminInvitation",
+    "AnalyticsRelease",
     "Community",
     "CommunityKind",
     "CommunityRole",

@@ -464,3 +464,81 @@ async def test_the_invitation_page_shows_the_community_and_accepts_when_signed_i
     await _call(mine, "accept")
     assert mine.outcome == "accepted" and lyon["community"] in actor(session, invitee).admin_of
     assert (await page(invitee)).outcome == "invalid"  # used: the link is spent
+
+
+# ---- 5. analytics: suppression holds across views and refreshes (differencing) -----------------
+
+
+@pytest.fixture()
+def schoolyards(session):
+    """Paris's two-phase project: 12 people in its ideas phase (7 women born 1990, 5 men
+    born 1960: every group ≥ 5, so shown), its admin, and its closed debate reopened."""
+    from civo.models import Phase, User
+
+    admin = make_user(session, email="paris-admin@example.org", home="Paris")
+    session.add(CommunityRole(user_id=admin, community_id=community(session, "Paris").id))
+    session.commit()
+    debate, ideas_phase = (phase_of(session, "Greener schoolyards", 0),
+                           phase_of(session, "Greener schoolyards", 1))
+    session.execute(sa.update(Phase).where(Phase.id == debate.id).values(status="open"))
+    session.commit()
+
+    def person(n: int, *, woman: bool) -> int:
+        uid = make_user(session, email=f"s{n}@example.org", home="Paris", name=f"Sam Num{n}")
+        user = session.get(User, uid)
+        user.birth_year, user.gender = (1990, "woman") if woman else (1960, "man")
+        session.commit()
+        return uid
+
+    for n in range(12):
+        ideas.propose(session=session, actor=actor(session, person(n, woman=n < 7)),
+                      phase_id=ideas_phase.id, title=f"Idea {n}", body="b")
+    return {"admin": actor(session, admin), "project": debate.project_id,
+            "debate": debate.id, "ideas": ideas_phase.id, "person": person}
+
+
+def _groups(stats) -> dict[str, dict[str, int | None]]:
+    return {name: {g.label: g.count for g in getattr(stats, name)}
+            for name in ("age", "gender", "places")}
+
+
+def _view(session, schoolyards, kind: str, scope_id: int):
+    from civo.services import analytics
+
+    analytics.clear_cache()   # as if the 10-minute cache had run out (the attacker waits)
+    return analytics.stats(session=session, actor=schoolyards["admin"], kind=kind,
+                           scope_id=scope_id)
+
+
+def test_project_and_phase_views_never_differ_by_a_few_people_in_a_group(session,
+                                                                           schoolyards):
+    from civo.modules.debate import services as debate
+
+    # A named participant (a woman born 1990) takes part in the debate only.
+    named = schoolyards["person"](99, woman=True)
+    debate.contribute(session=session, actor=actor(session, named),
+                      phase_id=schoolyards["debate"], body="My view")
+    project = _groups(_view(session, schoolyards, "project", schoolyards["project"]))
+    phase = _groups(_view(session, schoolyards, "phase", schoolyards["ideas"]))
+    for breakdown, shown in project.items():
+        for label, n in shown.items():
+            m = phase[breakdown].get(label)
+            if n is not None and m is not None:
+                assert not 0 < n - m < 5, (breakdown, label, n, m)
+
+
+def test_a_refresh_never_moves_a_group_by_one_participant(session, schoolyards):
+    before = _groups(_view(session, schoolyards, "project", schoolyards["project"]))
+    assert before["gender"] == {"woman": 7, "man": 5}
+    named = schoolyards["person"](99, woman=True)
+    ideas.propose(session=session, actor=actor(session, named), phase_id=schoolyards["ideas"],
+                  title="Mine", body="b")
+    after = _view(session, schoolyards, "project", schoolyards["project"])
+    assert after.participants == 13           # activity figures stay fresh
+    assert _groups(after) == before           # the breakdowns wait for more people
+    for n in range(4):   # four more (five in all since the release): a new release
+        ideas.propose(session=session, actor=actor(session, schoolyards["person"](
+            100 + n, woman=False)), phase_id=schoolyards["ideas"], title=f"More {n}",
+            body="b")
+    later = _groups(_view(session, schoolyards, "project", schoolyards["project"]))
+    assert later["gender"] == {"woman": 8, "man": 9}
