@@ -542,3 +542,74 @@ def test_a_refresh_never_moves_a_group_by_one_participant(session, schoolyards):
             body="b")
     later = _groups(_view(session, schoolyards, "project", schoolyards["project"]))
     assert later["gender"] == {"woman": 8, "man": 9}
+
+
+# ---- extras: /_upload's body is capped before it is read ----------------------------------------
+
+
+def _asgi_post(app, path: str, chunks: list[bytes], *, length: int | None):
+    """POST ``chunks`` to an ASGI app as a server would (streamed); (status, bytes read)."""
+    import asyncio
+
+    headers = [(b"content-type", b"multipart/form-data; boundary=x")]
+    if length is not None:
+        headers.append((b"content-length", str(length).encode()))
+    scope = {"type": "http", "method": "POST", "path": path, "headers": headers,
+             "query_string": b"", "root_path": ""}
+    queue = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+             for i, c in enumerate(chunks)]
+    sent: list[dict] = []
+
+    async def receive():
+        return queue.pop(0) if queue else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status
+
+
+def _reading_app(read: list[int]):
+    """The upload route's part that matters here: it reads the whole body, then answers."""
+    async def app(scope, receive, send):
+        total = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ConnectionError("client went away")
+            total += len(message.get("body", b""))
+            read.append(total)
+            if not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+    return app
+
+
+def test_upload_bodies_over_the_cap_are_refused_before_being_read():
+    from civo.api.limits import UploadSizeLimit
+
+    read: list[int] = []
+    app = UploadSizeLimit(_reading_app(read), limit=1000)
+    # Announced too big: refused at once, nothing read.
+    assert _asgi_post(app, "/_upload", [b"x" * 10] * 3, length=300_000_000) == 413
+    assert read == []
+    # Chunked (no length): reading stops at the cap, then 413.
+    assert _asgi_post(app, "/_upload", [b"x" * 400] * 10, length=None) == 413
+    assert max(read) <= 1200
+    # A body that lies about its length is counted too.
+    read.clear()
+    assert _asgi_post(app, "/_upload", [b"x" * 400] * 10, length=500) == 413
+    assert max(read) <= 1200
+    # Within the cap it goes through; other routes are not touched.
+    assert _asgi_post(app, "/_upload", [b"x" * 300] * 3, length=900) == 200
+    read.clear()
+    assert _asgi_post(app, "/api/v1/communities", [b"x" * 400] * 10, length=None) == 200
+    assert read[-1] == 4000
+    # And the app's backend is wrapped with it.
+    from civo.api.limits import cap_uploads
+    from civo.civo import app as civo_app
+
+    assert cap_uploads in civo_app.api_transformer
