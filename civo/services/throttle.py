@@ -77,3 +77,18 @@ def client_and_block(address: str) -> tuple[str, str] | None:
         return str(parsed), str(ipaddress.ip_network(f"{parsed}/24", strict=False))
     return (str(ipaddress.ip_network(f"{parsed}/64", strict=False)),
             str(ipaddress.ip_network(f"{parsed}/48", strict=False)))
+
+
+# Per-account limits on quick acts (reactions, supports): a person clicking as fast as a
+# person can stays far below; a script hammering counts and notifications does not.
+PER_ACCOUNT = ((timedelta(minutes=1), 30), (timedelta(hours=1), 300))
+
+
+def per_account(session: Session, kind: str, user_id: int | None, message: str,
+                now: datetime | None = None) -> None:
+    """Check :data:`PER_ACCOUNT` for ``kind`` by ``user_id`` and count this act (call it
+    only for an act that changes something, inside its transaction)."""
+    now = now or utcnow()
+    for window, limit in PER_ACCOUNT:
+        check(session, kind, user_id, limit=limit, window=window, message=message, now=now)
+    record(session, kind, user_id, now)

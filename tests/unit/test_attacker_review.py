@@ -613,3 +613,48 @@ def test_upload_bodies_over_the_cap_are_refused_before_being_read():
     from civo.civo import app as civo_app
 
     assert cap_uploads in civo_app.api_transformer
+
+
+# ---- extras: reactions and supports are rate-limited per account --------------------------------
+
+
+async def test_reactions_and_supports_are_rate_limited_per_account(session, lyon):
+    from civo.models.participation import Reaction
+    from civo.modules.ideas.models import IdeaSupport
+    from civo.services import reactions, throttle
+    from civo.state.modules.ideas import IdeasState
+
+    phase = phase_of(session, "School extracurricular timings")
+    idea = ideas.propose(session=session, actor=actor(session, lyon["admin"]),
+                         phase_id=phase.id, title="Idea", body="b")
+    citizen = actor(session, lyon["citizen"])
+    per_minute = throttle.PER_ACCOUNT[0][1]
+    for n in range(per_minute):   # toggling as a script would
+        reactions.react(session=session, actor=citizen, target_kind="item",
+                        target_id=idea.id, emoji="love" if n % 2 == 0 else "")
+    state = await _signed_in(ItemState, session, lyon["citizen"])
+    state._item_id = idea.id
+    await _call(state, "react", "item", idea.id, "love")
+    assert state.error == "You are reacting very fast. Please wait a minute and try again."
+    session.expire_all()
+    assert session.exec(select(Reaction)).first() is None   # the refused one left nothing
+    assert session.get(Item, idea.id).r_love == 0
+    # Repeating the same choice changes nothing and costs nothing.
+    assert reactions.react(session=session, actor=citizen, target_kind="item",
+                           target_id=idea.id, emoji="") is False
+    # Another person is not slowed down by this one.
+    other = actor(session, make_user(session, email="o@example.org", home="Lyon"))
+    assert reactions.react(session=session, actor=other, target_kind="item",
+                           target_id=idea.id, emoji="love") is True
+    # Supports likewise.
+    for n in range(per_minute):
+        ideas.set_support(session=session, actor=citizen, item_id=idea.id, on=n % 2 == 0)
+    support_state = await _signed_in(IdeasState, session, lyon["citizen"])
+    item_state = await support_state.get_state(ItemState)
+    item_state._item_id = idea.id
+    await _call(support_state, "support", idea.id, True)
+    message = "You have changed many supports in a short time. Please wait a minute and try again."
+    assert message in (support_state.error, item_state.error)
+    session.expire_all()
+    assert session.exec(select(IdeaSupport)).first() is None
+    assert session.get(Item, idea.id).support_count == 0
