@@ -658,3 +658,36 @@ async def test_reactions_and_supports_are_rate_limited_per_account(session, lyon
     session.expire_all()
     assert session.exec(select(IdeaSupport)).first() is None
     assert session.get(Item, idea.id).support_count == 0
+
+
+# ---- extras: CORS names the deployment's origin instead of reflecting any -----------------------
+
+
+def test_cors_allows_the_deployments_origin_only(monkeypatch):
+    import rxconfig
+    from reflex.app import App
+    from reflex_base.config import get_config
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    for name in ("CIVO_ALLOWED_ORIGINS", "CIVO_PUBLIC_URL", "REFLEX_DEPLOY_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert rxconfig.allowed_origins() == ("http://localhost:3000", "http://127.0.0.1:3000")
+    monkeypatch.setenv("CIVO_PUBLIC_URL", "https://civo.example.org/some/path")
+    assert rxconfig.allowed_origins() == ("https://civo.example.org",)
+    monkeypatch.setenv("CIVO_ALLOWED_ORIGINS", "https://a.example, https://b.example:8443")
+    assert rxconfig.allowed_origins() == ("https://a.example", "https://b.example:8443")
+    # The app's configuration (as loaded) never reflects an arbitrary origin by default.
+    assert "*" not in tuple(get_config().cors_allowed_origins)
+    # What the backend answers (Reflex's own CORS wiring, with this configuration).
+    monkeypatch.setattr(get_config(), "cors_allowed_origins", ("https://civo.example.org",))
+    backend = Starlette(routes=[Route("/x", lambda _r: PlainTextResponse("ok"))])
+    App._add_cors(backend)
+    client = TestClient(backend)
+    evil = client.get("/x", headers={"Origin": "https://evil.example", "Cookie": "a=b"})
+    assert "access-control-allow-origin" not in evil.headers
+    ours = client.get("/x", headers={"Origin": "https://civo.example.org"})
+    assert ours.headers["access-control-allow-origin"] == "https://civo.example.org"
+    assert ours.headers["access-control-allow-credentials"] == "true"
