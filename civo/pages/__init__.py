@@ -108,7 +108,8 @@ ROUTES: tuple[Route, ...] = (
           ConfirmState.load),
     Route("/forgot", forgot_page, N_("Forgot your password?"), ForgotState.load),
     Route("/reset/[token]", reset_page, N_("Choose a new password"), ResetState.load),
-    Route("/invitation/[token]", invitation_page, N_("Invitation"), InvitationState.load),
+    Route("/invitation/[token]", invitation_page, N_("Admin invitation"),
+          InvitationState.load),
     # the dashboard (each page refuses on the server when the policy says no)
     Route("/admin", dashboard_page, N_("Dashboard"), DashboardState.load),
     Route("/admin/new-community", new_community_page, N_("Create a community"),

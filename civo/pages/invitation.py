@@ -32,5 +32,5 @@ def invitation_page() -> rx.Component:
             ("invalid", rx.text(S.message, id="invitation-invalid", role="alert")),
             rx.text(t("Checking the link…")),
         ),
-        heading=t("Invitation"),
+        heading=t("Admin invitation"),
     )
