@@ -128,7 +128,7 @@ def withdraw(*, session: Session, actor: policy.Actor, community_id: Any,
         AdminInvitation.revoked_at.is_(None)).values(revoked_at=utcnow())).rowcount
     if not done:
         raise NotFound("This invitation does not exist or was already used.")
-    _log(session, actor.user_id, "admin_invite_withdrawn", community)
+    _log(session, actor.user_id, "admin_uninvited", community)
     session.commit()
 
 

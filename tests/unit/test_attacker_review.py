@@ -421,6 +421,15 @@ async def test_inviting_an_admin_reveals_nothing_until_the_person_accepts(sessio
     actions = [log.action for log in session.exec(select(ModerationLog).order_by(
         ModerationLog.id))]
     assert actions == ["admin_invited", "admin_invited", "admin_accepted"]
+    # The other invitation is withdrawn (logged too); its link is then dead.
+    await _call(state, "withdraw_invitation", state.invitations[0]["id"])
+    assert state.invitations == [] and state.error == ""
+    with pytest.raises(NotFound):
+        admin_invitations.view(session=session, actor=actor(session, stranger),
+                               token=_invitation_link(session, "nobody@example.org"))
+    session.expire_all()
+    assert session.exec(select(ModerationLog.action).order_by(
+        ModerationLog.id.desc())).first() == "admin_uninvited"
     # Rate-limited per inviting admin.
     for n in range(admin_invitations.INVITES_PER_DAY - 2):
         admin_invitations.invite(session=session, actor=actor(session, lyon["admin"]),

@@ -18,7 +18,7 @@ ACTIONS = {"auto_hide": N_("hidden automatically"), "restore": N_("restored"),
            "propose_suspension": N_("suspension proposed"), "suspend": N_("suspended"),
            "dismiss_suspension": N_("suspension dismissed"),
            "admin_invited": N_("invited an admin"), "admin_accepted": N_("became an admin"),
-           "admin_invite_withdrawn": N_("withdrew an admin invitation")}
+           "admin_uninvited": N_("withdrew an admin invitation")}
 
 
 def case_card(case) -> rx.Component:
