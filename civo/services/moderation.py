@@ -10,7 +10,8 @@
   "Hidden pending review"; the author sees why and may appeal once.
 - Moderators (and a community's admins, in their communities) work a queue sorted by
   weight, then age: restore, remove (the reason goes to the author), warn the author.
-  Three removals within 90 days propose a suspension to platform admins.
+  Three removals within 90 days propose a suspension to platform admins (removals of
+  content signed with the author's name: anonymous content stays anonymous).
 - Every decision is in the audit log (who, what, when, why), read by platform admins.
 
 Moderators see what was written and why it was flagged, never who flagged it, nor who
@@ -515,6 +516,19 @@ def warn(*, session: Session, actor: policy.Actor, case_id: Any, reason: Any) ->
     session.commit()
 
 
+def _signed_content():
+    """Cases about content signed with its author's name: only those count toward a
+    suspension (a proposal names the person; made right after the removal of anonymous
+    content, it would tie that content to them, in the proposals and the audit log)."""
+    anonymous_item = select(Item.id).where(Item.id == ModerationCase.target_id,
+                                           Item.is_anonymous.is_(True)).exists()
+    anonymous_comment = select(Comment.id).where(Comment.id == ModerationCase.target_id,
+                                                 Comment.is_anonymous.is_(True)).exists()
+    return sa.not_(sa.or_(sa.and_(ModerationCase.target_kind == "item", anonymous_item),
+                          sa.and_(ModerationCase.target_kind == "comment",
+                                  anonymous_comment)))
+
+
 def _recent_removals(session: Session, author_id: int | None, now: datetime | None = None
                      ) -> int:
     if author_id is None:
@@ -522,7 +536,7 @@ def _recent_removals(session: Session, author_id: int | None, now: datetime | No
     since = (now or utcnow()) - REMOVAL_WINDOW
     return session.exec(select(sa.func.count()).select_from(ModerationCase).where(
         ModerationCase.author_id == author_id, ModerationCase.state == CaseState.REMOVED,
-        ModerationCase.decided_at > since)).one()
+        ModerationCase.decided_at > since, _signed_content())).one()
 
 
 def _maybe_propose_suspension(session: Session, author_id: int, now: datetime) -> None:
@@ -533,7 +547,7 @@ def _maybe_propose_suspension(session: Session, author_id: int, now: datetime) -
     since = max(now - REMOVAL_WINDOW, last_decided) if last_decided else now - REMOVAL_WINDOW
     removals = session.exec(select(sa.func.count()).select_from(ModerationCase).where(
         ModerationCase.author_id == author_id, ModerationCase.state == CaseState.REMOVED,
-        ModerationCase.decided_at > since)).one()
+        ModerationCase.decided_at > since, _signed_content())).one()
     if removals < REMOVALS_FOR_SUSPENSION:
         return
     try:  # at most one pending proposal per person (a partial unique index)

@@ -700,3 +700,41 @@ def test_cors_allows_the_deployments_origin_only(monkeypatch):
     ours = client.get("/x", headers={"Origin": "https://civo.example.org"})
     assert ours.headers["access-control-allow-origin"] == "https://civo.example.org"
     assert ours.headers["access-control-allow-credentials"] == "true"
+
+
+async def test_removals_of_anonymous_content_never_name_their_author_in_a_suspension(session):
+    """A suspension proposal names a person: made right after the removal of anonymous
+    content, it would tie that content to them (the audit log shows both, one after the
+    other). Only removals of content signed with their name count toward it."""
+    from civo.models import SuspensionProposal, User
+    from civo.services import moderation
+    from civo.state.admin import moderation as moderation_states
+    from tests.unit.test_moderation import _established
+
+    author = make_user(session, email="anon@example.org", home="Lyon", name="Hidden Writer")
+    old = make_user(session, email="old@example.org", home="Lyon")
+    mod = make_user(session, email="mod@example.org", home="Lyon")
+    platform = make_user(session, email="pa@example.org", home="Lyon")
+    session.get(User, mod).is_moderator = True
+    session.get(User, platform).is_platform_admin = True
+    session.commit()
+    _established(session, old)
+    phase = phase_of(session, "School extracurricular timings")
+    for i in range(moderation.REMOVALS_FOR_SUSPENSION + 1):
+        target = ideas.propose(session=session, actor=actor(session, author),
+                               phase_id=phase.id, title=f"Spam {i}", body="b",
+                               anonymous=True).id
+        moderation.flag(session=session, actor=actor(session, old), target_kind="item",
+                        target_id=target, reason="spam")
+        case = next(c.id for c in moderation.queue(session=session, actor=actor(session, mod))[0]
+                    if c.target_id == target)
+        moderation.decide(session=session, actor=actor(session, mod), case_id=case,
+                          action="remove", reason="Spam")
+    session.expire_all()
+    assert session.exec(select(SuspensionProposal)).first() is None
+    state = await _signed_in(moderation_states.AuditState, session, platform)
+    await _call(state, "load")
+    queue = await _signed_in(moderation_states.ModerationState, session, platform)
+    await _call(queue, "load")
+    for page in (state, queue):
+        assert "Hidden Writer" not in _frames(page)
