@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import secrets
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,23 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from civo import policy
-from civo.i18n import N_
 from civo.models import CommunityRole, ExternalIdentity, LoginAttempt, Membership, Place, User
 from civo.models._common import utcnow
 from civo import events
-from civo.services import communities, mail, passwords, sessions, throttle, tokens
+from civo.services import communities, mail, passwords, sessions, tokens
 from civo.services.errors import NotFound, Throttled, ValidationError
 
 MAX_FAILED_LOGINS = 10
 THROTTLE_WINDOW = timedelta(minutes=15)
-# New accounts per hour from one client (an IPv4 address, an IPv6 /64) and from one address
-# block (IPv4 /24, IPv6 /48): enough for a family or a library's public computers, not for
-# a batch of sock puppets. ``CIVO_REGISTRATIONS_PER_CLIENT`` / ``…_PER_BLOCK`` override.
-REGISTRATIONS_PER_CLIENT = int(os.environ.get("CIVO_REGISTRATIONS_PER_CLIENT", "3"))
-REGISTRATIONS_PER_BLOCK = int(os.environ.get("CIVO_REGISTRATIONS_PER_BLOCK", "20"))
-REGISTRATION_WINDOW = timedelta(hours=1)
-REGISTRATION_THROTTLED = N_("Too many accounts were created from your connection recently. "
-                            "Please try again in an hour.")
 NAME_MAX = 120
 # How long the confirmation and password-reset links work.
 CONFIRM_HOURS = 48
@@ -82,15 +73,13 @@ def register(
 
     Everything happens in one transaction: a duplicate email (any case, even from a
     concurrent request) leaves nothing behind. ``client_address`` (the connection's,
-    as the server saw it) throttles registrations per client and per address block.
+    as the server saw it) throttles registrations per client and per address block
+    (:func:`civo.services.throttle.registration_check`).
     """
+    from civo.services import throttle
+
     policy.require(actor, "account.register")
-    where_from = throttle.client_and_block(client_address)
-    if where_from is not None:
-        for kind, value, limit in (("register.client", where_from[0], REGISTRATIONS_PER_CLIENT),
-                                   ("register.block", where_from[1], REGISTRATIONS_PER_BLOCK)):
-            throttle.check(session, kind, value, limit=limit, window=REGISTRATION_WINDOW,
-                           message=REGISTRATION_THROTTLED)
+    where_from = throttle.registration_check(session, client_address)
     name = _clean_name(full_name)
     address = normalize_email(email)
     passwords.validate(password or "", email=address, full_name=name)
@@ -105,9 +94,7 @@ def register(
     )
     try:
         session.add(user)
-        if where_from is not None:
-            throttle.record(session, "register.client", where_from[0])
-            throttle.record(session, "register.block", where_from[1])
+        throttle.registration_record(session, where_from)
         session.flush()
         followed = communities.follow_governing(session=session, user_id=user.id,
                                                 place_id=home_place_id)

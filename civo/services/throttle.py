@@ -9,11 +9,13 @@ or account id is stored in clear, and the rows go after a day (:func:`purge`).
 from __future__ import annotations
 
 import ipaddress
+import os
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from civo.i18n import N_
 from civo.models import ThrottleEvent
 from civo.models._common import utcnow
 from civo.services.errors import Throttled
@@ -92,3 +94,32 @@ def per_account(session: Session, kind: str, user_id: int | None, message: str,
     for window, limit in PER_ACCOUNT:
         check(session, kind, user_id, limit=limit, window=window, message=message, now=now)
     record(session, kind, user_id, now)
+
+
+# New accounts per hour from one client (an IPv4 address, an IPv6 /64) and from one address
+# block (IPv4 /24, IPv6 /48): enough for a family or a library's public computers, not for
+# a batch of sock puppets. ``CIVO_REGISTRATIONS_PER_CLIENT`` / ``…_PER_BLOCK`` override.
+REGISTRATIONS_PER_CLIENT = int(os.environ.get("CIVO_REGISTRATIONS_PER_CLIENT", "3"))
+REGISTRATIONS_PER_BLOCK = int(os.environ.get("CIVO_REGISTRATIONS_PER_BLOCK", "20"))
+REGISTRATION_WINDOW = timedelta(hours=1)
+REGISTRATION_THROTTLED = N_("Too many accounts were created from your connection recently. "
+                            "Please try again in an hour.")
+
+
+def registration_check(session: Session, address: str) -> tuple[str, str] | None:
+    """Refuse (:class:`Throttled`) a registration from a client or block over its hourly
+    limit; returns the (client, block) to count once the account is made (None: unknown
+    address, nothing counted)."""
+    where_from = client_and_block(address)
+    if where_from is not None:
+        for kind, value, limit in (("register.client", where_from[0], REGISTRATIONS_PER_CLIENT),
+                                   ("register.block", where_from[1], REGISTRATIONS_PER_BLOCK)):
+            check(session, kind, value, limit=limit, window=REGISTRATION_WINDOW,
+                  message=REGISTRATION_THROTTLED)
+    return where_from
+
+
+def registration_record(session: Session, where_from: tuple[str, str] | None) -> None:
+    if where_from is not None:
+        record(session, "register.client", where_from[0])
+        record(session, "register.block", where_from[1])

@@ -335,7 +335,7 @@ async def _register_from(session, address: str, n: int):
 
 async def test_registration_is_throttled_per_client_and_per_address_block(session):
     from civo.models import User
-    from civo.services import accounts
+    from civo.services import throttle as accounts  # (the registration limits live there)
 
     def users():
         session.expire_all()
