@@ -7,6 +7,7 @@ Every field can be overridden by an environment variable ``REFLEX_<FIELD>``
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
@@ -24,6 +25,34 @@ if DATA_DIR.is_dir():
     if str(DATA_DIR) not in _excluded:
         os.environ["REFLEX_HOT_RELOAD_EXCLUDE_PATHS"] = ":".join([*_excluded, str(DATA_DIR)])
 
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def allowed_origins() -> tuple[str, ...]:
+    """The origins whose pages may call the backend with a visitor's cookies (CORS on HTTP
+    routes such as /_upload and the API, and the websocket's Origin check).
+
+    ``CIVO_ALLOWED_ORIGINS`` (comma-separated) wins; else the origin of ``CIVO_PUBLIC_URL``
+    (the deployment's address, see the README's production section); else that of
+    ``REFLEX_DEPLOY_URL``; else the development server's ``http://localhost:3000``.
+    Never ``*`` by default: Reflex's default reflected any origin, with credentials.
+    (``*`` may be set explicitly, e.g. by the browser tests, whose ports are random.)
+    """
+    explicit = [o.strip().rstrip("/") for o in os.environ.get("CIVO_ALLOWED_ORIGINS", "")
+                .split(",") if o.strip()]
+    if explicit:
+        return tuple(o if o == "*" else (_origin(o) or o) for o in explicit)
+    for name in ("CIVO_PUBLIC_URL", "REFLEX_DEPLOY_URL"):
+        found = _origin(os.environ.get(name, ""))
+        if found:
+            return (found,)
+    return ("http://localhost:3000", "http://127.0.0.1:3000")
+
+
 config = rx.Config(
     app_name="civo",
     **({} if os.environ.get("REFLEX_REDIS_URL") else {"state_manager_mode": "memory"}),
@@ -31,6 +60,8 @@ config = rx.Config(
     db_url="sqlite:///data/civo.db",
     # No data leaves a civic platform unasked.
     telemetry_enabled=False,
+    # Only the deployment's own pages may call the backend with a visitor's cookies.
+    cors_allowed_origins=allowed_origins(),
     show_built_with_reflex=False,
     # Private communities must never appear in a sitemap.
     disable_plugins=[SitemapPlugin],

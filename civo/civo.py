@@ -4,14 +4,16 @@ import reflex as rx
 
 import civo.models  # noqa: F401  (tables registered for Alembic)
 from civo.api import api
+from civo.api.limits import cap_uploads
 from civo.components.i18n import t
 from civo.pages import ROUTES
 from civo import jobs
 from civo.state.base import AppState
 
 app = rx.App(
-    # The open-data API (/api/v1, its docs page at /docs) and the one-click unsubscribe.
-    api_transformer=api,
+    # The open-data API (/api/v1, its docs page at /docs) and the one-click unsubscribe;
+    # then the whole backend wrapped so /_upload bodies are capped before being read.
+    api_transformer=[api, cap_uploads],
     stylesheets=["/styles.css"],
     # Accessible names for upload zones' file inputs (see assets/civo.js).
     head_components=[rx.el.script(src="/civo.js", defer=True)],

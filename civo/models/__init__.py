@@ -1,10 +1,19 @@
 """All tables, imported here so Alembic (``reflex db``) sees every one of them."""
 
-from civo.models.accounts import DataExport, ExternalIdentity, LoginAttempt, User, UserSession
+from civo.models.accounts import (
+    DataExport,
+    ExternalIdentity,
+    LoginAttempt,
+    ThrottleEvent,
+    User,
+    UserSession,
+)
+from civo.models.analytics import AnalyticsRelease
 from civo.models.announcements import CommunityEvent
 from civo.models.communities import (
     GOVERNING_KINDS,
     AccessCode,
+    AdminInvitation,
     Community,
     CommunityKind,
     CommunityRole,
@@ -74,6 +83,8 @@ __all__ = [
     "StoredFile",
     "GOVERNING_KINDS",
     "AccessCode",
+    "AdminInvitation",
+    "AnalyticsRelease",
     "Community",
     "CommunityKind",
     "CommunityRole",
@@ -84,6 +95,7 @@ __all__ = [
     "PlaceKind",
     "Project",
     "ProjectStatus",
+    "ThrottleEvent",
     "User",
     "UserSession",
 ]

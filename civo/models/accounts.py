@@ -8,6 +8,18 @@ from sqlmodel import Field, SQLModel
 from civo.models._common import UTCDateTime, created_at_field, timestamp_field
 
 
+def new_handle() -> str:
+    """A profile's public address (``/u/<handle>``): 12 random base-32 characters (60 bits),
+    unrelated to the account's id, name or creation order, so profiles cannot be walked."""
+    import secrets
+
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"  # no l/o/0/1: read aloud, copied by hand
+    return "".join(secrets.choice(alphabet) for _ in range(HANDLE_LENGTH))
+
+
+HANDLE_LENGTH = 12
+
+
 class User(SQLModel, table=True):
     """A person with one account. Never put this row in a frontend var."""
 
@@ -40,6 +52,8 @@ class User(SQLModel, table=True):
     cover: str = Field(default="", max_length=80)
     bio: str = Field(default="", max_length=1000)
     interests: str = Field(default="", max_length=300)
+    # The public profile's address; never the sequential id (see :func:`new_handle`).
+    handle: str = Field(default_factory=new_handle, max_length=16, unique=True)
     created_at: datetime = created_at_field()
 
 
@@ -54,6 +68,20 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = created_at_field()
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
     revoked_at: datetime | None = timestamp_field()
+
+
+class ThrottleEvent(SQLModel, table=True):
+    """One counted act for a rate limit (:mod:`civo.services.throttle`): a registration
+    from a client or address block, a reaction or support by an account, an admin
+    invitation. ``key`` is a keyed digest (no address or id is stored in clear)."""
+
+    __tablename__ = "throttle_event"
+    __table_args__ = (sa.Index("ix_throttle_kind_key_time", "kind", "key", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    key: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
 
 
 class LoginAttempt(SQLModel, table=True):

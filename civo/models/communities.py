@@ -7,7 +7,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from civo.models._common import created_at_field, timestamp_field
+from civo.models._common import UTCDateTime, created_at_field, timestamp_field
 
 
 class CommunityKind(StrEnum):
@@ -79,6 +79,26 @@ class Membership(SQLModel, table=True):
     community_id: int = Field(foreign_key="community.id", index=True)
     access_code_id: int | None = Field(default=None, foreign_key="access_code.id")
     created_at: datetime = created_at_field()
+
+
+class AdminInvitation(SQLModel, table=True):
+    """An invitation to administer a community, sent to an email address. Nothing about
+    the address (whether it has an account, whose) is known to the inviting admin; the
+    person accepts from the link, signed in with that address. Only the link's hash is
+    stored."""
+
+    __tablename__ = "admin_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    invited_by: int | None = Field(default=None, foreign_key="user_account.id")
+    email: str = Field(max_length=254)
+    include_descendants: bool = Field(default=False)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    accepted_at: datetime | None = timestamp_field()
+    revoked_at: datetime | None = timestamp_field()
 
 
 class CommunityRole(SQLModel, table=True):

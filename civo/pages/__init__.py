@@ -33,6 +33,7 @@ from civo.pages.notifications import (
     unsubscribe_page,
 )
 from civo.pages.participation import favourites_page, item_page, project_page
+from civo.pages.invitation import invitation_page
 from civo.pages.recovery import confirm_page, forgot_page, reset_page
 from civo.state.account import AccountState
 from civo.state.admin.analytics import AnalyticsState
@@ -58,6 +59,7 @@ from civo.state.notifications import (
     UnsubscribeState,
 )
 from civo.state.project import ProjectState
+from civo.state.invitation import InvitationState
 from civo.state.recovery import ConfirmState, ForgotState, ResetState
 
 
@@ -99,13 +101,15 @@ ROUTES: tuple[Route, ...] = (
     Route("/join", join_page, N_("Join with a code"), JoinState.load),
     Route("/profile", profile_page, N_("Your profile"), ProfileState.load),
     Route("/settings/privacy", privacy_page, N_("Your data"), PrivacyState.load),
-    Route("/u/[user_id]", public_profile_page, N_("Profile"), PublicProfileState.load),
+    Route("/u/[handle]", public_profile_page, N_("Profile"), PublicProfileState.load),
     Route("/code-of-conduct", conduct_page, N_("Code of conduct")),
     Route("/open-data", open_data_page, N_("Open data")),
     Route("/confirm/[token]", confirm_page, N_("Confirm your email address"),
           ConfirmState.load),
     Route("/forgot", forgot_page, N_("Forgot your password?"), ForgotState.load),
     Route("/reset/[token]", reset_page, N_("Choose a new password"), ResetState.load),
+    Route("/invitation/[token]", invitation_page, N_("Admin invitation"),
+          InvitationState.load),
     # the dashboard (each page refuses on the server when the policy says no)
     Route("/admin", dashboard_page, N_("Dashboard"), DashboardState.load),
     Route("/admin/new-community", new_community_page, N_("Create a community"),

@@ -1,4 +1,4 @@
-"""/profile (edit one's own) and /u/[user_id] (anyone's public profile)."""
+"""/profile (edit one's own) and /u/[handle] (anyone's public profile)."""
 
 from __future__ import annotations
 
@@ -121,6 +121,10 @@ def profile_page() -> rx.Component:
         follow_offer(),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red",
                                           role="alert", id="profile-error")),
+        rx.cond(S.form["handle"].to(str) != "", rx.text(
+            t("Others see your public profile once you publish something under your name: "),
+            rx.link(t("your public profile"), href="/u/" + S.form["handle"].to(str),
+                    id="profile-public-link"), size="2")),
         profile_form(),
         heading=t("Your profile"),
     )

@@ -123,6 +123,16 @@ def is_announcement(_actor: Actor, where: PlaceInProject) -> bool:
     return where is not None and where.phase is None
 
 
+def is_news(_actor: Actor, where: PlaceInProject) -> bool:
+    """The target *is* a community announcement (not a comment under one, nor a citizen's
+    contribution that lost its phase): only then may the community's admins delete it."""
+    from civo.models.announcements import ANNOUNCEMENT_KINDS
+
+    return (where is not None and where.phase is None
+            and getattr(where, "target", "") == "item"
+            and getattr(where, "module_key", "") in ANNOUNCEMENT_KINDS)
+
+
 def takes_part(feature: str) -> Callable[[Actor, Any], bool]:
     """Citizens may ``feature`` here: an open phase whose module offers it (registry), or
     — for comments and reactions only — a community's announcement in a live community."""
@@ -229,10 +239,11 @@ RULES: dict[str, Callable[[Actor, Any], bool]] = {
     "item.support": _all(is_confirmed, can_view_project, takes_part("support")),
     "item.favourite": _all(is_signed_in, can_view_project),
     "item.edit": _all(is_author, can_view_project),
-    # Authors delete their own; a community's admins its announcements. Moderators never
-    # delete: they remove through moderation, with a reason the author reads and a log.
-    "item.delete": _all(can_view_project, _any(is_author, _all(is_announcement,
-                                                               is_project_admin))),
+    # Authors delete their own; a community's admins its announcements (the news itself,
+    # never a citizen's comment under it). Moderators and admins never delete someone
+    # else's words: they remove them through moderation (reason, author told, appeal, log).
+    "item.delete": _all(can_view_project, _any(is_author, _all(is_news, is_project_admin))),
+    "comment.delete": _all(can_view_project, is_author),
     "item.flag": _all(is_signed_in, can_view_project, is_not_author),
     "item.appeal": _all(is_author, can_view_project),
     "feed.personal": is_signed_in,

@@ -65,14 +65,19 @@ def email_taken(session: Session, email: str) -> bool:
 
 def register(
     *, session: Session, actor: policy.Actor, full_name: str, email: str, password: str,
-    home_place_id: int | None, locale: str | None = None,
+    home_place_id: int | None, locale: str | None = None, client_address: str = "",
 ) -> Registration:
     """Create an account and follow every community that governs the home place.
 
     Everything happens in one transaction: a duplicate email (any case, even from a
-    concurrent request) leaves nothing behind.
+    concurrent request) leaves nothing behind. ``client_address`` (the connection's,
+    as the server saw it) throttles registrations per client and per address block
+    (:func:`civo.services.throttle.registration_check`).
     """
+    from civo.services import throttle
+
     policy.require(actor, "account.register")
+    where_from = throttle.registration_check(session, client_address)
     name = _clean_name(full_name)
     address = normalize_email(email)
     passwords.validate(password or "", email=address, full_name=name)
@@ -87,6 +92,7 @@ def register(
     )
     try:
         session.add(user)
+        throttle.registration_record(session, where_from)
         session.flush()
         followed = communities.follow_governing(session=session, user_id=user.id,
                                                 place_id=home_place_id)

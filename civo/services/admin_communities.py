@@ -366,7 +366,9 @@ def delete(*, session: Session, actor: policy.Actor, community_id: Any) -> None:
     community = get(session, actor, community_id, "community.delete")
     if _has_content(session, community.id):
         raise ValidationError("This community has content: archive it instead of deleting it.")
-    for model in (Follow, Membership, CommunityRole, AccessCode):
+    from civo.models import AdminInvitation
+
+    for model in (Follow, Membership, CommunityRole, AccessCode, AdminInvitation):
         session.execute(sa.delete(model).where(model.community_id == community.id))
     for name in (community.logo, community.cover):
         uploads.discard(session, name)
@@ -464,34 +466,6 @@ def _active_account(session: Session, email: Any) -> User:
         raise ValidationError("No active account uses this email address. Ask the person to "
                               "register first.", field="email")
     return user
-
-
-def grant_admin(*, session: Session, actor: policy.Actor, community_id: Any, email: Any,
-                include_descendants: Any = False) -> str:
-    """Make the account with ``email`` an admin; returns their name for the confirmation."""
-    community = get(session, actor, community_id, "community.grant_admin")
-    user = _active_account(session, email)
-    below = bool(include_descendants) if isinstance(include_descendants, bool) else \
-        include_descendants in ("on", "true")
-    existing = session.exec(select(CommunityRole).where(
-        CommunityRole.user_id == user.id, CommunityRole.community_id == community.id,
-        CommunityRole.role == "admin")).first()
-    if (below or (existing is not None and existing.include_descendants)) and \
-            not covers_descendants(session, actor, community):
-        # Nobody hands out (or takes away) a reach they do not have themselves.
-        raise PermissionDenied("Only an admin who also runs its sub-communities can grant "
-                               "or change that.")
-    if existing is not None:
-        existing.include_descendants = below
-        session.add(existing)
-    else:
-        session.add(CommunityRole(user_id=user.id, community_id=community.id,
-                                  include_descendants=below))
-    try:
-        session.commit()
-    except IntegrityError:  # granted twice at once: one row stays
-        session.rollback()
-    return user.display_name or user.full_name
 
 
 def covers_descendants(session: Session, actor: policy.Actor, community: Community) -> bool:

@@ -6,6 +6,31 @@ shown as "<5", and when only one group of a breakdown would be hidden a second o
 hidden too, so no hidden group can be recovered by subtracting the others from the
 total. No name, email or account id ever leaves this module. Results are cached for
 at most :data:`CACHE_SECONDS` per scope.
+
+Suppression must also hold *between* figures, not only within one chart (issue 17):
+an admin who knows that one named person just took part could otherwise compare two
+figures and see which group moved by one. Two comparisons are closed:
+
+- **Over time (refreshes).** A scope's demographic breakdowns are *released*: the raw
+  group counts last shown are kept in ``analytics_release`` (shared by every worker,
+  kept across restarts and cache expiry), and new ones are released only once the
+  scope's participants changed by at least :data:`MIN_GROUP` since. Any difference
+  between two releases is then the sum of at least five people's changes: it never
+  isolates one person (activity figures — contributions, comments — stay fresh).
+- **Across views (project vs phase, community vs project).** A phase's participants
+  are a subset of its project's, a project's of its community's, so a group's count in
+  the wider view minus the same group's count in the narrower view counts the people
+  outside the narrower one. A group is shown in a narrower view only if that
+  complement (computed from the wider view's *release*, exactly what the wider view
+  shows) is 0 or at least :data:`MIN_GROUP`; otherwise it is hidden there (with the
+  usual second group, so the total cannot give it back). The wider view needs no change:
+  hiding one side of a subtraction is enough.
+
+Together: every figure an admin can see is a deterministic function of releases, each
+of which moves only in steps of five or more people, and no two views of nested scopes
+differ in a shown group by fewer than five. (Not covered: unions of several sibling
+scopes that overlap, and admins' own sock-puppet accounts — groups of five assume
+five real people.)
 """
 
 from __future__ import annotations
@@ -22,7 +47,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from civo import policy
-from civo.models import Community, Follow, Phase, Place, Project, User
+from sqlalchemy.exc import IntegrityError
+
+from civo.models import AnalyticsRelease, Community, Follow, Phase, Place, Project, User
 from civo.models._common import utcnow
 from civo.models.participation import EMOJI_GLYPHS, Comment, Item, Moderation, Reaction
 from civo.modules import MODULES
@@ -98,7 +125,15 @@ class Scope:
 
 def resolve(session: Session, actor: policy.Actor, kind: Any, scope_id: Any) -> Scope:
     """The scope, if the actor administers its community (``community.view_admin_stats``)."""
-    scope_id = validate.record_id(scope_id)
+    scope = _scope(session, kind, validate.record_id(scope_id))
+    if scope.community is None or not policy.can(actor, "community.view", scope.community):
+        raise NotFound("This page does not exist.")
+    policy.require(actor, "community.view_admin_stats", scope.community)
+    return scope
+
+
+def _scope(session: Session, kind: Any, scope_id: int) -> Scope:
+    """The scope itself (no policy check: :func:`resolve` does that)."""
     contributions = sa.and_(Item.module_key.in_(MODULES.item_keys()),
                             Item.deleted_at.is_(None))
     if kind == "community":
@@ -120,10 +155,18 @@ def resolve(session: Session, actor: policy.Actor, kind: Any, scope_id: Any) -> 
         phases = select(Phase.id).where(Phase.id == scope_id)
     else:
         raise NotFound("This page does not exist.")
-    if community is None or not policy.can(actor, "community.view", community):
-        raise NotFound("This page does not exist.")
-    policy.require(actor, "community.view_admin_stats", community)
     return Scope(kind, scope_id, title, community, sa.and_(where, contributions), phases)
+
+
+def _wider(session: Session, scope: Scope) -> list[Scope]:
+    """The scopes that contain this one (a phase: its project and community)."""
+    if scope.kind == "phase":
+        phase = session.get(Phase, scope.id)
+        return [_scope(session, "project", phase.project_id),
+                _scope(session, "community", scope.community.id)]
+    if scope.kind == "project":
+        return [_scope(session, "community", scope.community.id)]
+    return []
 
 
 # ---- counting ---------------------------------------------------------------------------------
@@ -145,9 +188,11 @@ def _participants(scope: Scope) -> sa.Select:
     )
 
 
-def suppress(groups: list[tuple[str, int]]) -> tuple[Group, ...]:
-    """Hide groups under :data:`MIN_GROUP`; hide a second one if only one would be hidden."""
-    small = {label for label, n in groups if 0 < n < MIN_GROUP}
+def suppress(groups: list[tuple[str, int]], also_hide: frozenset[str] = frozenset()
+             ) -> tuple[Group, ...]:
+    """Hide groups under :data:`MIN_GROUP` (and ``also_hide``: groups whose complement in
+    a wider view is small); hide a second one if only one would be hidden."""
+    small = {label for label, n in groups if 0 < n < MIN_GROUP or (n > 0 and label in also_hide)}
     secondary: set[str] = set()
     if len(small) == 1:
         visible = sorted((n, label) for label, n in groups if label not in small and n > 0)
@@ -209,6 +254,35 @@ def compute(session: Session, scope: Scope, now: datetime | None = None) -> Stat
         running += n
         followers.append(running)
 
+    raw = _released(session, scope, participants,
+                    lambda: _raw_groups(session, scope, participant_ids, now), now)
+    wider = [_release_of(session, outer, now) for outer in _wider(session, scope)]
+
+    def shown(name: str) -> tuple[Group, ...]:
+        mine = [(label, n) for label, n in raw.get(name, [])]
+        return suppress(mine, _small_complements(mine, [w.get(name, []) for w in wider]))
+
+    age, gender, places = shown("age"), shown("gender"), shown("places")
+    figures = []
+    for spec, module_stats in MODULES.with_hook("stats"):
+        for f in module_stats(session, scope.phase_ids):
+            key = f"module:{spec.key}:{f.key}"
+            groups = (suppress([(label, n) for label, n in raw.get(key, f.breakdown)])
+                      if f.personal else tuple(Group(label, n) for label, n in f.breakdown))
+            figures.append(ModuleFigure(spec.key, f.key, f.label, f.value, groups))
+    return Stats(
+        scope=scope.kind, scope_id=scope.id, title=scope.title, participants=participants,
+        contributions=contributions, comments=comments, supports=int(item_sums[0]),
+        reactions=reactions, modules=tuple(figures), days=tuple(d.isoformat() for d in days),
+        contributions_per_day=tuple(per_day_items), comments_per_day=tuple(per_day_comments),
+        followers_per_day=tuple(followers), age=age, gender=gender, places=places,
+        computed_at=now,
+    )
+
+
+def _raw_groups(session: Session, scope: Scope, participant_ids: sa.Select,
+                now: datetime) -> dict[str, list[tuple[str, int]]]:
+    """Unsuppressed group counts of the scope's participants (never shown as such)."""
     people_rows = select(User).where(User.id.in_(participant_ids))
     year = now.year
     age_case = sa.case(
@@ -219,14 +293,14 @@ def compute(session: Session, scope: Scope, now: datetime | None = None) -> Stat
     age_rows = dict(session.exec(select(age_case, sa.func.count())
                                  .select_from(User).where(User.id.in_(participant_ids))
                                  .group_by(age_case)).all())
-    age = suppress([(label, age_rows.get(label, 0)) for *_r, label in AGE_BANDS]
-                   + [(UNKNOWN, age_rows.get(UNKNOWN, 0))])
+    age = ([(label, age_rows.get(label, 0)) for *_r, label in AGE_BANDS]
+           + [(UNKNOWN, age_rows.get(UNKNOWN, 0))])
     # One expression object per grouping (PostgreSQL matches GROUP BY by its parameters).
     gender_key = sa.func.coalesce(User.gender, UNKNOWN)
     gender_rows = session.exec(select(gender_key, sa.func.count())
                                .where(User.id.in_(participant_ids))
                                .group_by(gender_key)).all()
-    gender = suppress(sorted(((g, n) for g, n in gender_rows), key=lambda r: -r[1]))
+    gender = sorted(((g, n) for g, n in gender_rows), key=lambda r: -r[1])
     place_key = sa.func.coalesce(Place.name, UNKNOWN)
     place_rows = session.exec(select(place_key, sa.func.count())
                               .select_from(people_sub)
@@ -234,21 +308,67 @@ def compute(session: Session, scope: Scope, now: datetime | None = None) -> Stat
                               .group_by(place_key)).all()
     ranked = sorted(place_rows, key=lambda r: (-r[1], r[0]))
     top, rest = ranked[:TOP_PLACES], sum(n for _p, n in ranked[TOP_PLACES:])
-    places = suppress([*top, *([(OTHER_PLACES, rest)] if rest else [])])
-    figures = []
+    places = [*top, *([(OTHER_PLACES, rest)] if rest else [])]
+    raw: dict[str, list[tuple[str, int]]] = {"age": age, "gender": gender, "places": places}
     for spec, module_stats in MODULES.with_hook("stats"):
         for f in module_stats(session, scope.phase_ids):
-            groups = (suppress(list(f.breakdown)) if f.personal else
-                      tuple(Group(label, n) for label, n in f.breakdown))
-            figures.append(ModuleFigure(spec.key, f.key, f.label, f.value, groups))
-    return Stats(
-        scope=scope.kind, scope_id=scope.id, title=scope.title, participants=participants,
-        contributions=contributions, comments=comments, supports=int(item_sums[0]),
-        reactions=reactions, modules=tuple(figures), days=tuple(d.isoformat() for d in days),
-        contributions_per_day=tuple(per_day_items), comments_per_day=tuple(per_day_comments),
-        followers_per_day=tuple(followers), age=age, gender=gender, places=places,
-        computed_at=now,
-    )
+            if f.personal:
+                raw[f"module:{spec.key}:{f.key}"] = list(f.breakdown)
+    return raw
+
+
+def _released(session: Session, scope: Scope, participants: int, fresh, now: datetime
+              ) -> dict[str, list[tuple[str, int]]]:
+    """The scope's released raw groups: the last release while fewer than
+    :data:`MIN_GROUP` participants came or went since, else ``fresh()`` (released now)."""
+    row = session.exec(select(AnalyticsRelease).where(
+        AnalyticsRelease.scope_kind == scope.kind,
+        AnalyticsRelease.scope_id == scope.id)).first()
+    if row is not None and abs(participants - row.participants) < MIN_GROUP:
+        return {k: [(str(label), int(n)) for label, n in v] for k, v in row.groups.items()}
+    raw = fresh()
+    stored = {k: [[label, int(n)] for label, n in v] for k, v in raw.items()}
+    try:
+        with session.begin_nested():
+            if row is None:
+                session.add(AnalyticsRelease(scope_kind=scope.kind, scope_id=scope.id,
+                                             participants=participants, groups=stored,
+                                             released_at=now))
+            else:
+                # Conditional: two workers releasing at once keep one release.
+                session.execute(sa.update(AnalyticsRelease).where(
+                    AnalyticsRelease.id == row.id,
+                    AnalyticsRelease.participants == row.participants).values(
+                    participants=participants, groups=stored, released_at=now))
+            session.flush()
+    except IntegrityError:  # another worker released it first: theirs stands
+        return _released(session, scope, participants, fresh, now)
+    session.commit()
+    return raw
+
+
+def _release_of(session: Session, scope: Scope, now: datetime
+                ) -> dict[str, list[tuple[str, int]]]:
+    """A wider scope's release (made now if it has none or it is due)."""
+    people = _participants(scope).subquery()
+    participant_ids = select(people.c.uid).where(people.c.uid.is_not(None))
+    participants = session.exec(select(sa.func.count()).select_from(
+        participant_ids.subquery())).one()
+    return _released(session, scope, participants,
+                     lambda: _raw_groups(session, scope, participant_ids, now), now)
+
+
+def _small_complements(mine: list[tuple[str, int]],
+                       wider: list[list[tuple[str, int]]]) -> frozenset[str]:
+    """Groups of this view whose count in a wider view exceeds it by 1–4 people: the
+    wider figure minus this one would count those few people."""
+    hidden = set()
+    for outer in wider:
+        theirs = dict(outer)
+        for label, n in mine:
+            if n > 0 and 0 < theirs.get(label, 0) - n < MIN_GROUP:
+                hidden.add(label)
+    return frozenset(hidden)
 
 
 # ---- the 10-minute cache ----------------------------------------------------------------------

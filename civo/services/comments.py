@@ -69,7 +69,7 @@ def _own(session: Session, actor: policy.Actor, comment_id: Any
     _item, where = items.load(session, actor, comment.item_id)
     return comment, items.Where(community=where.community, project=where.project,
                                 phase=where.phase, author_id=comment.author_id,
-                                moderation=comment.moderation), where
+                                moderation=comment.moderation, target="comment"), where
 
 
 def edit(*, session: Session, actor: policy.Actor, comment_id: Any, body: str) -> Comment:
@@ -97,9 +97,14 @@ def edit(*, session: Session, actor: policy.Actor, comment_id: Any, body: str) -
 
 
 def delete(*, session: Session, actor: policy.Actor, comment_id: Any) -> None:
-    """Soft delete: the text goes, the replies stay under "deleted"."""
+    """The author's soft delete: the text goes, the replies stay under "deleted".
+
+    Nobody else deletes a comment — not a community's admins under their own news: someone
+    else's words leave only through moderation (a reason, the author told, an appeal, the
+    audit log).
+    """
     comment, where, _thread = _own(session, actor, comment_id)
-    policy.require(actor, "item.delete", where)
+    policy.require(actor, "comment.delete", where)
     done = session.execute(sa.update(Comment).where(
         Comment.id == comment.id, Comment.deleted_at.is_(None)).values(
         deleted_at=utcnow(), body="")).rowcount

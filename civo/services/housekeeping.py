@@ -1,5 +1,5 @@
 """Periodic chores run by every backend worker (each is idempotent, so several workers
-running them at once do no harm): purge uploads nothing used and expired archives. The
+running them at once do no harm): purge uploads nothing used, expired archives and old rate-limit counts. The
 email rounds are in :mod:`civo.jobs`."""
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ log = logging.getLogger("civo.housekeeping")
 
 def run_once(*, session: Session) -> dict[str, int]:
     """One round of chores; returns what each did (for logs and tests)."""
-    from civo.services import privacy
+    from civo.services import privacy, throttle
 
     return {"uploads_purged": uploads.purge_unattached(session=session),
-            "exports_purged": privacy.purge_exports(session=session)}
+            "exports_purged": privacy.purge_exports(session=session),
+            "throttle_purged": throttle.purge(session=session)}
 
 
 async def loop() -> None:

@@ -52,6 +52,10 @@ class Where:
     phase: Phase | None
     author_id: int | None = None
     moderation: str = Moderation.VISIBLE.value
+    # What is acted on: "item" (with its module key) or "comment" ("" when not said); the
+    # news-only rules need it (a comment under the news is not the news).
+    target: str = ""
+    module_key: str = ""
 
 
 # ---- locating -----------------------------------------------------------------------
@@ -87,7 +91,7 @@ def load(session: Session, actor: policy.Actor, item_id: Any) -> tuple[Item, Whe
         raise NotFound("This contribution does not exist.")
     item, phase, project, community = row
     where = Where(community=community, project=project, phase=phase, author_id=item.author_id,
-                  moderation=item.moderation)
+                  moderation=item.moderation, target="item", module_key=item.module_key)
     if not policy.can(actor, "item.view", where):
         raise NotFound("This contribution does not exist.")
     return item, where

@@ -2,13 +2,16 @@
 
 - Any signed-in citizen flags a contribution or comment once, with a reason; flags per
   citizen are rate-limited.
-- Flagged content is hidden at once when the flag comes from an *established* account
-  (email confirmed, older than 7 days, no flag of theirs ever rejected), otherwise at 3
-  distinct flags: one fresh account cannot silence anyone. Others then see "Hidden
-  pending review"; the author sees why and may appeal once.
+- Each report weighs by its author's account (:func:`reporter_weight`): nothing for an
+  unconfirmed address (throw-away accounts cannot hide anything), then more with the
+  account's age, less with a history of false reports. Flagged content is hidden once
+  its reports weigh :data:`HIDE_WEIGHT` — one *established* account (confirmed, older
+  than 7 days, no false report), or several younger confirmed ones. Others then see
+  "Hidden pending review"; the author sees why and may appeal once.
 - Moderators (and a community's admins, in their communities) work a queue sorted by
   weight, then age: restore, remove (the reason goes to the author), warn the author.
-  Three removals within 90 days propose a suspension to platform admins.
+  Three removals within 90 days propose a suspension to platform admins (removals of
+  content signed with the author's name: anonymous content stays anonymous).
 - Every decision is in the audit log (who, what, when, why), read by platform admins.
 
 Moderators see what was written and why it was flagged, never who flagged it, nor who
@@ -50,9 +53,11 @@ REASONS = tuple(r.value for r in FlagReason)
 REASON_LABELS = {"spam": N_("Spam or advertising"), "offensive": N_("Offensive or hateful"),
                  "off_topic": N_("Off-topic"), "personal_data": N_("Personal data"),
                  "other": N_("Other")}
-AUTO_HIDE_FLAGS = 3
+AUTO_HIDE_FLAGS = 3       # (kept for callers: three brand-new confirmed accounts)
 ESTABLISHED_AGE = timedelta(days=7)
+YOUNG_AGE = timedelta(days=1)
 ESTABLISHED_WEIGHT = 3
+HIDE_WEIGHT = 3
 FLAGS_PER_HOUR = 10
 REMOVALS_FOR_SUSPENSION = 3
 REMOVAL_WINDOW = timedelta(days=90)
@@ -85,7 +90,7 @@ def _target(session: Session, actor: policy.Actor, kind: Any, target_id: Any) ->
         item, where = items.load(session, actor, comment.item_id)
         return Target("comment", comment, item, items.Where(
             community=where.community, project=where.project, phase=where.phase,
-            author_id=comment.author_id, moderation=comment.moderation))
+            author_id=comment.author_id, moderation=comment.moderation, target="comment"))
     raise NotFound("This contribution does not exist.")
 
 
@@ -114,6 +119,28 @@ def is_established(session: Session, user_id: int, now: datetime | None = None) 
     return false_flags is None
 
 
+def reporter_weight(session: Session, user_id: int, now: datetime | None = None) -> int:
+    """How much one person's report counts toward hiding (:data:`HIDE_WEIGHT` hides).
+
+    - 0: the email address is not confirmed (or the account is gone or suspended), or two
+      or more of their reports were found false (content restored);
+    - by age: 1 in the account's first day, 2 until it is 7 days old, then
+      :data:`ESTABLISHED_WEIGHT` (one established account hides at once);
+    - one false report caps it at 1.
+    """
+    now = now or utcnow()
+    user = session.get(User, user_id)
+    if user is None or user.email_confirmed_at is None or user.suspended_at is not None:
+        return 0
+    false_reports = session.exec(select(sa.func.count()).select_from(Flag).where(
+        Flag.user_id == user_id, Flag.outcome == "rejected")).one()
+    if false_reports >= 2:
+        return 0
+    age = now - user.created_at
+    weight = 1 if age < YOUNG_AGE else 2 if age < ESTABLISHED_AGE else ESTABLISHED_WEIGHT
+    return min(weight, 1) if false_reports else weight
+
+
 def flag(*, session: Session, actor: policy.Actor, target_kind: Any, target_id: Any,
          reason: Any, details: Any = "") -> bool:
     """Flag a contribution or comment; True when this flag hid it.
@@ -140,7 +167,8 @@ def flag(*, session: Session, actor: policy.Actor, target_kind: Any, target_id: 
         Flag.user_id == actor.user_id, Flag.created_at > now - timedelta(hours=1))).one()
     if recent >= FLAGS_PER_HOUR:
         raise Throttled("You have sent many reports in the last hour. Please try again later.")
-    established = is_established(session, actor.user_id, now)
+    weight = reporter_weight(session, actor.user_id, now)
+    established = weight >= ESTABLISHED_WEIGHT
     case = _open_case(session, target)
     try:
         with session.begin_nested():
@@ -151,14 +179,13 @@ def flag(*, session: Session, actor: policy.Actor, target_kind: Any, target_id: 
     except IntegrityError:  # the same citizen, twice at once: one flag
         session.rollback()
         return False
-    weight = ESTABLISHED_WEIGHT if established else 1
     session.execute(sa.update(ModerationCase).where(ModerationCase.id == case.id).values(
         flag_count=ModerationCase.flag_count + 1, weight=ModerationCase.weight + weight))
     session.refresh(case)
     if case.flag_count == 1:
         _tell_moderators(session, case, "new_flag", actor)
     hide = (case.state == CaseState.OPEN and not case.hidden
-            and (established or case.flag_count >= AUTO_HIDE_FLAGS))
+            and case.weight >= HIDE_WEIGHT)
     if hide:
         _hide(session, case, now)
     session.commit()
@@ -409,7 +436,10 @@ def _case_row(session: Session, case: ModerationCase) -> CaseRow | None:
         id=case.id, target_kind=case.target_kind, target_id=case.target_id, item_id=item.id,
         community_id=case.community_id, community_name=community.name if community else "",
         excerpt=text[:600],
-        author=author.label, author_kind=author.kind, author_tag=author.tag, state=case.state,
+        # Anonymous content: not even its per-project pseudonym (the queue spans projects
+        # and cases; a tag would let a moderator gather one person's reports and appeals).
+        author=author.label, author_kind=author.kind,
+        author_tag="" if row.is_anonymous else author.tag, state=case.state,
         hidden=case.hidden, flag_count=case.flag_count, weight=case.weight,
         reasons=tuple(reasons.most_common()), details=details, opened_at=case.opened_at,
         appeal_text=case.appeal_text, decision_reason=case.decision_reason,
@@ -486,6 +516,19 @@ def warn(*, session: Session, actor: policy.Actor, case_id: Any, reason: Any) ->
     session.commit()
 
 
+def _signed_content():
+    """Cases about content signed with its author's name: only those count toward a
+    suspension (a proposal names the person; made right after the removal of anonymous
+    content, it would tie that content to them, in the proposals and the audit log)."""
+    anonymous_item = select(Item.id).where(Item.id == ModerationCase.target_id,
+                                           Item.is_anonymous.is_(True)).exists()
+    anonymous_comment = select(Comment.id).where(Comment.id == ModerationCase.target_id,
+                                                 Comment.is_anonymous.is_(True)).exists()
+    return sa.not_(sa.or_(sa.and_(ModerationCase.target_kind == "item", anonymous_item),
+                          sa.and_(ModerationCase.target_kind == "comment",
+                                  anonymous_comment)))
+
+
 def _recent_removals(session: Session, author_id: int | None, now: datetime | None = None
                      ) -> int:
     if author_id is None:
@@ -493,7 +536,7 @@ def _recent_removals(session: Session, author_id: int | None, now: datetime | No
     since = (now or utcnow()) - REMOVAL_WINDOW
     return session.exec(select(sa.func.count()).select_from(ModerationCase).where(
         ModerationCase.author_id == author_id, ModerationCase.state == CaseState.REMOVED,
-        ModerationCase.decided_at > since)).one()
+        ModerationCase.decided_at > since, _signed_content())).one()
 
 
 def _maybe_propose_suspension(session: Session, author_id: int, now: datetime) -> None:
@@ -504,7 +547,7 @@ def _maybe_propose_suspension(session: Session, author_id: int, now: datetime) -
     since = max(now - REMOVAL_WINDOW, last_decided) if last_decided else now - REMOVAL_WINDOW
     removals = session.exec(select(sa.func.count()).select_from(ModerationCase).where(
         ModerationCase.author_id == author_id, ModerationCase.state == CaseState.REMOVED,
-        ModerationCase.decided_at > since)).one()
+        ModerationCase.decided_at > since, _signed_content())).one()
     if removals < REMOVALS_FOR_SUSPENSION:
         return
     try:  # at most one pending proposal per person (a partial unique index)
@@ -582,11 +625,12 @@ def decide_proposal(*, session: Session, actor: policy.Actor, proposal_id: Any,
 class LogRow:
     id: int
     created_at: datetime
-    actor_name: str        # "" for the system (automatic hide, proposals)
-    action: str
+    actor_name: str        # "" for the system (automatic hide, proposals) and for
+    action: str            # the author of anonymous content acting on its case (appeal)
     case_id: int | None
     subject_name: str
     reason: str
+    by_anonymous_author: bool = False   # the acting person is the case's anonymous author
 
 
 def audit_log(*, session: Session, actor: policy.Actor,
@@ -609,22 +653,29 @@ def audit_log(*, session: Session, actor: policy.Actor,
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     anonymous = _anonymous_cases(session, {log.case_id for log, _w, _s in rows if log.case_id})
-    return ([LogRow(log.id, log.created_at, who or "", log.action, log.case_id,
-                    "" if log.case_id in anonymous else (whom or ""), log.reason)
-             for log, who, whom in rows],
-            rows[-1][0].id if more else None)
+    result = []
+    for log, who, whom in rows:
+        hidden = log.case_id in anonymous
+        # On an anonymous case the author is never named: not as its subject, nor as the
+        # one who appealed (the log's actor), however the row was written.
+        by_author = hidden and log.actor_id is not None and log.actor_id == anonymous[
+            log.case_id]
+        result.append(LogRow(log.id, log.created_at, "" if by_author else (who or ""),
+                             log.action, log.case_id, "" if hidden else (whom or ""),
+                             log.reason, by_anonymous_author=by_author))
+    return result, rows[-1][0].id if more else None
 
 
-def _anonymous_cases(session: Session, case_ids: set[int]) -> set[int]:
-    """Cases about anonymous content: the log does not name their author either."""
+def _anonymous_cases(session: Session, case_ids: set[int]) -> dict[int, int | None]:
+    """Cases about anonymous content → their author's id: the log names them nowhere."""
     if not case_ids:
-        return set()
-    found = set()
+        return {}
+    found: dict[int, int | None] = {}
     for kind, model in (("item", Item), ("comment", Comment)):
-        found |= set(session.exec(select(ModerationCase.id).join(
+        found.update(session.exec(select(ModerationCase.id, ModerationCase.author_id).join(
             model, model.id == ModerationCase.target_id).where(
             ModerationCase.id.in_(case_ids), ModerationCase.target_kind == kind,
-            model.is_anonymous.is_(True))))
+            model.is_anonymous.is_(True))).all())
     return found
 
 

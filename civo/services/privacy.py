@@ -33,6 +33,7 @@ from civo.models import (
     DigestState,
     ExternalIdentity,
     Favourite,
+    AdminInvitation,
     Flag,
     Follow,
     ImpactEvent,
@@ -122,9 +123,12 @@ def erase(session: Session, user: User) -> list[Callable[[], None]]:
               (ImpactEvent, ImpactEvent.recipient_id), (ModerationCase, ModerationCase.author_id),
               (ModerationCase, ModerationCase.decided_by), (ModerationLog, ModerationLog.actor_id),
               (ModerationLog, ModerationLog.subject_id),
-              (SuspensionProposal, SuspensionProposal.decided_by)]
+              (SuspensionProposal, SuspensionProposal.decided_by),
+              (AdminInvitation, AdminInvitation.invited_by)]
     for model, column in detach:
         session.execute(sa.update(model).where(column == uid).values({column.key: None}))
+    # Invitations sent to their address name it: they go.
+    session.execute(sa.delete(AdminInvitation).where(AdminInvitation.email == email))
     # Each participation module detaches or deletes its own records (supports, ballots…).
     from civo.modules import MODULES
 

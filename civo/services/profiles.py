@@ -42,6 +42,7 @@ class ProfileForm:
     locale: str
     birth_year: int | None
     gender: str
+    handle: str = ""
 
 
 def own(*, session: Session, actor: policy.Actor) -> ProfileForm:
@@ -55,7 +56,8 @@ def own(*, session: Session, actor: policy.Actor) -> ProfileForm:
         bio=user.bio, interests=user.interests, home_place_id=user.home_place_id,
         home_place=(f"{place.name} ({place.context})" if place and place.context
                     else place.name if place else ""),
-        locale=user.locale or "", birth_year=user.birth_year, gender=user.gender or "")
+        locale=user.locale or "", birth_year=user.birth_year, gender=user.gender or "",
+        handle=user.handle)
 
 
 def _interests(value: Any) -> str:
@@ -155,6 +157,7 @@ def accept_image(*, session: Session, actor: policy.Actor, data: bytes) -> str:
 @dataclass(frozen=True)
 class PublicProfile:
     id: int
+    handle: str
     display_name: str
     avatar: str
     cover: str
@@ -164,17 +167,47 @@ class PublicProfile:
     contributions: int
 
 
-def public(*, session: Session, actor: policy.Actor, user_id: Any) -> PublicProfile:
-    """What anyone sees of a person: their chosen face and their *named* contributions
-    (anonymous ones are never counted or listed here)."""
-    user = session.get(User, validate.record_id(user_id))
+def _by_handle(session: Session, handle: Any) -> User | None:
+    text = handle if isinstance(handle, str) else ""
+    if not (0 < len(text) <= 16 and text.isalnum()):
+        return None
+    return session.exec(select(User).where(User.handle == text)).first()
+
+
+def _published(session: Session, actor: policy.Actor, user_id: int) -> bool:
+    """The person signed something with their public name that this actor may read: a
+    contribution, or a comment under a contribution the actor may see. Until then their
+    profile does not exist for others (not even their name)."""
+    if session.exec(_named_items(actor, user_id).limit(1)).first() is not None:
+        return True
+    from civo.models.participation import Comment
+
+    visible = select(Community.id).where(policy.visible_communities(actor, Community))
+    return session.exec(select(Comment.id).join(Item, Item.id == Comment.item_id).where(
+        Comment.author_id == user_id, Comment.is_anonymous.is_(False),
+        Comment.deleted_at.is_(None), Comment.moderation == Moderation.VISIBLE.value,
+        Item.deleted_at.is_(None), Item.moderation == Moderation.VISIBLE.value,
+        Item.community_id.in_(visible)).limit(1)).first() is not None
+
+
+def public(*, session: Session, actor: policy.Actor, handle: Any) -> PublicProfile:
+    """What anyone sees of a person, at ``/u/<handle>``: their chosen face and their *named*
+    contributions (anonymous ones are never counted or listed here).
+
+    The address is the random handle, never the sequential id (no walking ``/u/1…N``),
+    and a profile exists for others only once its owner published something under their
+    name; its owner always sees it.
+    """
+    user = _by_handle(session, handle)
     if user is None or user.suspended_at is not None:
+        raise NotFound("This profile does not exist.")
+    if actor.user_id != user.id and not _published(session, actor, user.id):
         raise NotFound("This profile does not exist.")
     count = session.exec(select(sa.func.count()).select_from(
         _named_items(actor, user.id).subquery())).one()
     return PublicProfile(
-        id=user.id, display_name=user.display_name or user.full_name, avatar=user.avatar,
-        cover=user.cover, bio=user.bio,
+        id=user.id, handle=user.handle, display_name=user.display_name or user.full_name,
+        avatar=user.avatar, cover=user.cover, bio=user.bio,
         interests=tuple(t.strip() for t in user.interests.split(",") if t.strip()),
         member_since=user.created_at, contributions=count)
 
@@ -189,13 +222,13 @@ def _named_items(actor: policy.Actor, user_id: int) -> sa.Select:
                               Item.moderation == Moderation.VISIBLE.value)
 
 
-def contributions(*, session: Session, actor: policy.Actor, user_id: Any,
+def contributions(*, session: Session, actor: policy.Actor, handle: Any,
                   cursor: str | None = None):
     """A person's named contributions the actor may see, newest first (keyset)."""
     from civo.services import keyset
     from civo.services.feed import FeedPage, card_rows
 
-    profile = public(session=session, actor=actor, user_id=user_id)
+    profile = public(session=session, actor=actor, handle=handle)
     stmt = _named_items(actor, profile.id)
     if cursor:
         stmt = stmt.where(sa.tuple_(Item.created_at, Item.id) < keyset.decode(cursor))

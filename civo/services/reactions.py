@@ -16,10 +16,12 @@ from civo import events, policy
 from civo.db import Conflict, insert_ignore, retrying
 from civo.models._common import utcnow
 from civo.models.participation import EMOJI_GLYPHS, Comment, Moderation, Reaction
-from civo.services import items
+from civo.i18n import N_
+from civo.services import items, throttle
 from civo.services.errors import NotFound, ValidationError
 
 TARGETS = ("item", "comment")
+TOO_FAST = N_("You are reacting very fast. Please wait a minute and try again.")
 
 
 def _bump(session: Session, kind: str, target_id: int, emoji: str, delta: int) -> None:
@@ -72,6 +74,7 @@ def react(*, session: Session, actor: policy.Actor, target_kind: Any, target_id:
         if current is None:
             if not emoji:
                 return False
+            throttle.per_account(session, "reaction", user_id, TOO_FAST)
             if not insert_ignore(session, Reaction, {
                     "target_kind": target_kind, "target_id": target_id, "user_id": user_id,
                     "emoji": emoji, "created_at": utcnow()}):
@@ -82,6 +85,7 @@ def react(*, session: Session, actor: policy.Actor, target_kind: Any, target_id:
             row_id, old = current
             if old == emoji:
                 return False
+            throttle.per_account(session, "reaction", user_id, TOO_FAST)
             if emoji == "":
                 done = session.execute(sa.delete(Reaction).where(
                     Reaction.id == row_id, Reaction.emoji == old)).rowcount

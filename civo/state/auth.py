@@ -38,7 +38,7 @@ class RegisterState(PlacePicker, AppState):
             result = await run_service(
                 accounts.register, actor=actor, full_name=self.full_name, email=self.email,
                 password=_text(form, "password"), home_place_id=self.place_id or None,
-                locale=self.lang,
+                locale=self.lang, client_address=self.router.session.client_ip,
             )
             code = await run_service(sessions.begin, user_id=result.user_id)
         except CivoError as error:

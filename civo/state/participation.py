@@ -20,6 +20,8 @@ class ParticipationViews(AppState):
 
     def _author(self, kind: str, name: str, tag: str) -> str:
         if kind == "anonymous":
+            if not tag:  # moderation pages: not even the pseudonym
+                return self._t("Anonymous citizen")
             return self._t("Anonymous citizen {tag}", tag=tag)
         if kind == "deleted":
             return self._t("Deleted participant")

@@ -1,4 +1,4 @@
-"""Editing one's profile (``/profile``) and seeing someone's (``/u/[user_id]``)."""
+"""Editing one's profile (``/profile``) and seeing someone's (``/u/[handle]``)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class ProfileState(PlacePicker, ParticipationViews):
         self.form = {"display_name": found.display_name, "avatar": found.avatar,
                      "cover": found.cover, "bio": found.bio, "interests": found.interests,
                      "locale": found.locale, "birth_year": str(found.birth_year or ""),
-                     "gender": found.gender}
+                     "gender": found.gender, "handle": found.handle}
         self.place_id = found.home_place_id or 0
         self.place_label, self.place_query, self.place_options = found.home_place, "", []
 
@@ -131,18 +131,15 @@ class PublicProfileState(ParticipationViews):
     items: list[dict[str, Any]] = []
     has_more: bool = False
     not_found: bool = False
-    _user_id: int = 0
+    _handle: str = ""
     _cursor: str | None = None
 
     @rx.event
     async def load(self):
-        from civo.services.validate import is_number
-
-        raw = str(self.router.page.params.get("user_id", ""))
-        self._user_id = int(raw) if is_number(raw) else 0
+        self._handle = str(self.router.page.params.get("handle", ""))[:16]
         actor = await self._actor()
         try:
-            found = await run_service(profiles.public, actor=actor, user_id=self._user_id)
+            found = await run_service(profiles.public, actor=actor, handle=self._handle)
         except CivoError:
             self.not_found, self.profile, self.items = True, {}, []
             return
@@ -158,7 +155,7 @@ class PublicProfileState(ParticipationViews):
 
     async def _fetch(self) -> None:
         page = await run_service(profiles.contributions, actor=await self._actor(),
-                                 user_id=self._user_id, cursor=self._cursor)
+                                 handle=self._handle, cursor=self._cursor)
         self.items = self.items + [self._card(c) for c in page.items]
         self._cursor = page.next_cursor
         self.has_more = page.next_cursor is not None and len(self.items) < MAX_ITEMS

@@ -13,6 +13,10 @@ from sqlmodel import Session
 
 from tests.conftest import ROOT, TEST_DB_URL
 
+# The harness serves the frontend and the backend on ports it picks at random, after the
+# app (and its allowed origins: rxconfig.allowed_origins) is loaded: allow any origin here.
+os.environ.setdefault("CIVO_ALLOWED_ORIGINS", "*")
+
 CHROMIUM = os.environ.get("CIVO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

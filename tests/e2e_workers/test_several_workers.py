@@ -114,6 +114,8 @@ def server():
     env = {**os.environ, "REFLEX_DB_URL": db_url, "REFLEX_REDIS_URL": REDIS_URL,
            "GRANIAN_WORKERS": str(WORKERS), "CIVO_SECRET_KEY": uuid.uuid4().hex * 2,
            "REFLEX_USE_NPM": "1", "REFLEX_TELEMETRY_ENABLED": "false",
+           # The one origin its pages come from (CORS and the websocket's Origin check).
+           "CIVO_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}",
            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
     log = open(Path(ROOT) / ".web-workers.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(

@@ -47,10 +47,13 @@ def test_nobody_grants_a_reach_over_sub_communities_they_do_not_have(session):
     council = community(session, "Conseil de quartier Croix-Rousse")
     plain = actor(session, _role(session, "plain@example.org", "Lyon"))
     wide_id = _role(session, "wide@example.org", "Lyon", below=True)
+    from civo.services import admin_invitations
+    from tests.unit.test_admin_communities import invite_and_accept
+
     for email in ("plain@example.org", "wide@example.org"):
         with pytest.raises(PermissionDenied):
-            admin_communities.grant_admin(session=session, actor=plain, community_id=lyon.id,
-                                          email=email, include_descendants=True)
+            admin_invitations.invite(session=session, actor=plain, community_id=lyon.id,
+                                     email=email, include_descendants=True)
     assert council.id not in actor(session, plain.user_id).admin_of
     wide_role = session.exec(select(CommunityRole.id).where(
         CommunityRole.user_id == wide_id)).one()
@@ -58,9 +61,8 @@ def test_nobody_grants_a_reach_over_sub_communities_they_do_not_have(session):
         admin_communities.revoke_admin(session=session, actor=plain, community_id=lyon.id,
                                        role_id=wide_role)
     # Someone who has the reach may pass it on; a platform admin too.
-    admin_communities.grant_admin(session=session, actor=actor(session, wide_id),
-                                  community_id=lyon.id, email="plain@example.org",
-                                  include_descendants=True)
+    invite_and_accept(session, actor(session, wide_id), lyon.id, "plain@example.org",
+                      plain.user_id, below=True)
     assert council.id in actor(session, plain.user_id).admin_of
 
 

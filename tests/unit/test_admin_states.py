@@ -94,7 +94,8 @@ def _calls(t: dict) -> dict[str, list[tuple]]:
         "CommunityNewsState.delete": [(t["update"],)],
         # people
         "grant": [({"email": "citizen@example.org", "include_descendants": "on"},)],
-        "revoke": [(t["role"],)], "generate_code": [({"valid_days": "3", "max_uses": "2"},)],
+        "revoke": [(t["role"],)], "withdraw_invitation": [(t["invitation"],)],
+        "generate_code": [({"valid_days": "3", "max_uses": "2"},)],
         "revoke_code": [(t["code"],)],
         # projects
         "create": [(project_form,)], "publish": [()], "set_status": [("closed",)],
@@ -132,7 +133,7 @@ def _aim(state, t: dict) -> None:
 @pytest.fixture()
 def world(session):
     """Lyon's records (a draft project with a phase, a flagged idea, a role, a code, an
-    update), Nice's similar records, and the people who will try to touch them."""
+    update, an admin invitation), Nice's similar records, and the people who will try to touch them."""
     ids = {name: make_user(session, email=f"{name}@example.org", home="Lyon")
            for name in ("citizen", "lyon_admin", "nice_admin", "author", "flagger", "mod",
                         "deputy")}
@@ -168,7 +169,14 @@ def world(session):
         if c.is_private:
             admin_communities.new_code(session=session, actor=admin, community_id=c.id)
         code = session.exec(select(AccessCode.id).where(AccessCode.community_id == c.id)).first()
-        return {"community": c.id, "slug": c.slug, "project": draft.id, "phase": phase.id,
+        from civo.models import AdminInvitation
+        from civo.services import admin_invitations
+
+        admin_invitations.invite(session=session, actor=admin, community_id=c.id,
+                                 email=f"invitee-{c.id}@example.org")
+        invitation = session.exec(select(AdminInvitation.id).where(
+            AdminInvitation.community_id == c.id)).first()
+        return {"invitation": invitation,"community": c.id, "slug": c.slug, "project": draft.id, "phase": phase.id,
                 "update": update.id, "role": role or 0, "code": code or 0,
                 "place": c.place_id, "parent": str(c.parent_id or "")}
 

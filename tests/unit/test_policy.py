@@ -50,6 +50,8 @@ class W:
     project: Proj | None
     phase: Ph | None
     author_id: int | None = None
+    target: str = "item"
+    module_key: str = "ideas"
 
     @property
     def id(self):
@@ -65,9 +67,13 @@ CLOSED_PROJECT = W(LYON, Proj(status="closed"), Ph())
 DRAFT_LYON = W(LYON, Proj(published_at=None), Ph())
 OPEN_COUNCIL = W(COUNCIL, Proj(), Ph())
 CITIZENS_IDEA = W(LYON, Proj(), Ph(), author_id=10)
-LYON_UPDATE = W(LYON, None, None, author_id=12)          # an update Lyon's admin posted
-OLD_LYON_UPDATE = W(OLD_LYON, None, None, author_id=12)
-COUNCIL_UPDATE = W(COUNCIL, None, None, author_id=13)
+LYON_UPDATE = W(LYON, None, None, author_id=12, module_key="update")  # Lyon's admin posted
+OLD_LYON_UPDATE = W(OLD_LYON, None, None, author_id=12, module_key="update")
+COUNCIL_UPDATE = W(COUNCIL, None, None, author_id=13, module_key="update")
+# A citizen's comment under Lyon's news, and a citizen's idea that lost its phase: neither
+# is the news, so Lyon's admins may not delete them (they go through moderation).
+COMMENT_ON_LYON_UPDATE = W(LYON, None, None, author_id=10, target="comment")
+PHASELESS_IDEA = W(LYON, Proj(), None, author_id=10)
 MEMBERS_IDEA = W(COUNCIL, Proj(), Ph(), author_id=11)
 SIGNED_IN = set(ROLES) - {"anonymous"}
 COUNCIL_INSIDERS = {"member", "council_admin", "platform_admin"}
@@ -143,6 +149,10 @@ MATRIX = [
     ("item.support", LYON_UPDATE, set()),
     ("item.contribute", LYON_UPDATE, set()),
     ("item.delete", LYON_UPDATE, {"lyon_admin", "platform_admin"}),
+    ("item.delete", COMMENT_ON_LYON_UPDATE, {"citizen"}),
+    ("item.delete", PHASELESS_IDEA, {"citizen"}),
+    ("comment.delete", COMMENT_ON_LYON_UPDATE, {"citizen"}),
+    ("comment.delete", CITIZENS_IDEA, {"citizen"}),
     ("item.flag", CITIZENS_IDEA, SIGNED_IN - {"citizen"}),  # anyone but its author
     ("item.flag", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
     ("item.appeal", CITIZENS_IDEA, {"citizen"}),

@@ -109,12 +109,13 @@ def test_the_public_profile_lists_named_contributions_only(session):
     ideas.propose(session=session, actor=who, phase_id=phase, title="Secret one", body="b",
                   anonymous=True)
     visitor = actor(session, make_user(session, email="v@example.org", home="Paris"))
-    shown = profiles.public(session=session, actor=visitor, user_id=uid)
+    handle = session.get(User, uid).handle
+    shown = profiles.public(session=session, actor=visitor, handle=handle)
     assert shown.contributions == 1
-    page = profiles.contributions(session=session, actor=visitor, user_id=uid)
+    page = profiles.contributions(session=session, actor=visitor, handle=handle)
     assert [c.title for c in page.items] == ["Named one"]
     user = session.get(User, uid)
     user.suspended_at = user.created_at
     session.commit()
     with pytest.raises(NotFound):
-        profiles.public(session=session, actor=visitor, user_id=uid)
+        profiles.public(session=session, actor=visitor, handle=handle)

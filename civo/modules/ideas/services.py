@@ -17,12 +17,15 @@ from civo.db import insert_ignore
 from civo.models._common import utcnow
 from civo.models.participation import ImpactKind, Item, Moderation
 from civo.modules.ideas.models import IdeaState, IdeaStatus, IdeaSupport
-from civo.services import items, rich_text
+from civo.i18n import N_
+from civo.services import items, rich_text, throttle
 from civo.services.errors import NotFound, ValidationError
 from civo.services.feed import FeedPage, card_rows
 
 PAGE_SIZE = 20
 ANSWER_MAX = 2000
+SUPPORTS_TOO_FAST = N_("You have changed many supports in a short time. Please wait a "
+                       "minute and try again.")
 _PRIME = 2_147_483_629  # the shuffle works modulo this prime (< 2^31: products fit BIGINT)
 
 
@@ -89,6 +92,10 @@ def set_support(*, session: Session, actor: policy.Actor, item_id: Any, on: Any)
         raise ValidationError("Invalid request.")
     item, where = _idea(session, actor, item_id)
     items.require_open(actor, "item.support", where)
+    already = session.exec(select(IdeaSupport.item_id).where(
+        IdeaSupport.item_id == item.id, IdeaSupport.user_id == actor.user_id)).first()
+    if (already is not None) != on:  # a change (a repeat changes nothing and is free)
+        throttle.per_account(session, "support", actor.user_id, SUPPORTS_TOO_FAST)
     if on:
         changed = insert_ignore(session, IdeaSupport, {
             "item_id": item.id, "user_id": actor.user_id, "created_at": utcnow()})

@@ -16,7 +16,9 @@ TABS = (("open", N_("To review")), ("restored", N_("Restored")), ("removed", N_(
 ACTIONS = {"auto_hide": N_("hidden automatically"), "restore": N_("restored"),
            "remove": N_("removed"), "warn": N_("warned the author"), "appeal": N_("appealed"),
            "propose_suspension": N_("suspension proposed"), "suspend": N_("suspended"),
-           "dismiss_suspension": N_("suspension dismissed")}
+           "dismiss_suspension": N_("suspension dismissed"),
+           "admin_invited": N_("invited an admin"), "admin_accepted": N_("became an admin"),
+           "admin_uninvited": N_("withdrew an admin invitation")}
 
 
 def case_card(case) -> rx.Component:

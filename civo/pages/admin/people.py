@@ -26,13 +26,27 @@ def admins_section() -> rx.Component:
                       aria_label=t("Remove admin") + " " + a["name"].to(str)),
             spacing="3", align="center", wrap="wrap"))), class_name="plain-list stack",
             id="admins-list"),
+        rx.cond(S.invitations.length() > 0, rx.vstack(
+            rx.heading(t("Invitations waiting"), as_="h3", size="3"),
+            rx.el.ul(rx.foreach(S.invitations, lambda i: rx.el.li(rx.hstack(
+                rx.text(i["email"]),
+                rx.cond(i["below"], rx.badge(t("and its sub-communities"),
+                                             high_contrast=True)),
+                rx.text(t("until"), " ", i["expires"], size="2"),
+                rx.button(t("Withdraw"), size="1", variant="soft", color_scheme="red",
+                          on_click=S.withdraw_invitation(i["id"].to(int)),
+                          aria_label=t("Withdraw the invitation") + " " + i["email"].to(str)),
+                spacing="3", align="center", wrap="wrap"))), class_name="plain-list stack",
+                id="invitations-list"), align="stretch")),
         rx.form(rx.vstack(
-            text_input(S, "email", N_("Email of an existing account"), type_="email",
+            text_input(S, "email", N_("Email address to invite"), type_="email",
                        required=True, prefix="admin-",
-                       hint=N_("Admins see no one's email; you type it once to grant the role.")),
+                       hint=N_("They get an invitation by email and become an admin once "
+                               "they accept it. You learn nothing about the address "
+                               "before they do.")),
             checkbox("include_descendants", N_("Also administer its sub-communities"),
                      id_="admin-below"),
-            rx.button(t("Grant admin rights"), type="submit", id="grant-admin"),
+            rx.button(t("Invite as admin"), type="submit", id="grant-admin"),
             spacing="3", align="stretch"), on_submit=S.grant, reset_on_submit=False),
         id_="admins-section",
     )

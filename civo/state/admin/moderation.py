@@ -133,7 +133,8 @@ class AuditState(AdminState):
             return
         rows, self._cursor = result
         self.rows = self.rows + [{
-            "id": r.id, "when": self._when(r.created_at), "who": r.actor_name,
+            "id": r.id, "when": self._when(r.created_at),
+            "who": self._t("The anonymous author") if r.by_anonymous_author else r.actor_name,
             "action": r.action, "case": r.case_id or "", "subject": r.subject_name,
             "reason": r.reason} for r in rows]
         self.has_more = self._cursor is not None and len(self.rows) < MAX_ITEMS

@@ -1,4 +1,5 @@
-"""A community's admins (granted by email) and, for private ones, its access codes."""
+"""A community's admins (invited by email, see :mod:`civo.services.admin_invitations`)
+and, for private ones, its access codes."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import Any
 import reflex as rx
 
 from civo.services import admin_communities as service
+from civo.services import admin_invitations
 from civo.state.admin.base import FAILED
 from civo.state.admin.community import CommunityScoped
 
 
 class CommunityPeopleState(CommunityScoped):
     admins: list[dict[str, Any]] = []
+    invitations: list[dict[str, Any]] = []
     codes: list[dict[str, Any]] = []
     members: str = ""
     # A new code is shown once, right after it was generated (only its hash is stored).
@@ -30,6 +33,10 @@ class CommunityPeopleState(CommunityScoped):
         self.admins = [] if rows is FAILED else [
             {"id": r.role_id, "name": r.name, "below": r.include_descendants, "me": r.is_me}
             for r in rows]
+        pending = await self._call(admin_invitations.pending, community_id=self._community_id)
+        self.invitations = [] if pending is FAILED else [
+            {"id": r.id, "email": r.masked_email, "below": r.include_descendants,
+             "expires": self._when(r.expires_at)} for r in pending]
         if self.community.get("private"):
             codes = await self._call(service.codes, community_id=self._community_id)
             self.codes = [] if codes is FAILED else [
@@ -43,14 +50,23 @@ class CommunityPeopleState(CommunityScoped):
 
     @rx.event
     async def grant(self, form: dict[str, Any]):
-        name = await self._call(service.grant_admin, community_id=self._community_id,
-                                email=form.get("email", ""),
-                                include_descendants=form.get("include_descendants") == "on")
-        if name is FAILED:
+        """Invite an address (the same answer whether or not it has an account)."""
+        if await self._call(admin_invitations.invite, community_id=self._community_id,
+                            email=form.get("email", ""),
+                            include_descendants=form.get("include_descendants") == "on",
+                            locale=self.lang) is FAILED:
             return
         await self._refresh()
-        self._done("{name} is now an admin of this community.", name=name)
+        self._done(admin_invitations.INVITED, days=admin_invitations.VALID_DAYS)
         return rx.set_value("admin-email", "")
+
+    @rx.event
+    async def withdraw_invitation(self, invitation_id: int):
+        if await self._call(admin_invitations.withdraw, community_id=self._community_id,
+                            invitation_id=invitation_id) is FAILED:
+            return
+        await self._refresh()
+        self._done("The invitation was withdrawn.")
 
     @rx.event
     async def revoke(self, role_id: int):
