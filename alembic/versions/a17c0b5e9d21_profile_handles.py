@@ -3,7 +3,7 @@
 Item 6:
 
 Revision ID: a17c0b5e9d21
-Revises: d4b8c67de690
+Revises: b7d3e1a4c920
 Create Date: 2026-12-04 02:45:00
 
 Every account gets a random ``handle`` (``/u/<handle>``) in place of its sequential id,
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'a17c0b5e9d21'
-down_revision: Union[str, Sequence[str], None] = 'd4b8c67de690'
+down_revision: Union[str, Sequence[str], None] = 'b7d3e1a4c920'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
