@@ -30,7 +30,7 @@ SPEC = ModuleSpec(
         list_details=NOT_APPLICABLE,   # no items
     ),
     ui=UI(
-        panel=NOT_APPLICABLE,
+        panel=_UI + "survey_panel",
         item_extra=NOT_APPLICABLE,     # no items
         inbox_extra=NOT_APPLICABLE,    # responses are not contributions to read one by one
         admin_panel=NOT_APPLICABLE,

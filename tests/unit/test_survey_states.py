@@ -1,0 +1,77 @@
+"""The questionnaire's respondent state called directly (as a crafted client would): one
+page at a time, errors next to questions, the draft survives a reload, one response."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from civo.modules.survey.models import SurveyResponse
+from civo.state.modules.survey import SurveyState
+from tests.unit.test_states import _call, _state
+from tests.unit.test_survey import V, _opt, energy  # noqa: F401  (fixture)
+
+
+async def _visitor(phase_id: int, token: str = V) -> SurveyState:
+    state = await _state(SurveyState)
+    state.browser_token = token
+    state._phase_id = phase_id
+    await state._load()
+    return state
+
+
+def _count(session) -> int:
+    session.expire_all()
+    return session.exec(select(sa.func.count()).select_from(SurveyResponse)).one()
+
+
+async def test_a_visitor_answers_page_by_page_and_a_reload_keeps_everything(session, energy):
+    q = energy["q"]
+    state = await _visitor(energy["phase"])
+    assert state.can_answer and state.pages == 2 and state.page == 0
+    shown = [row["kind"] for row in state.page_questions]
+    assert shown == ["single", "number", "scale"]  # the conditional one is hidden
+    await _call(state, "choose", str(energy["first"].id), str(_opt(energy["first"], "Yes")))
+    assert [row["kind"] for row in state.page_questions] == ["single", "multiple", "number",
+                                                            "scale"]
+    await _call(state, "set_text", str(q["number"].id), "plenty")
+    await _call(state, "next_page")
+    assert state.page == 0
+    errors = {row["kind"]: row["error"] for row in state.page_questions}
+    assert errors["number"] == "Enter a number." and errors["scale"] == \
+        "This question is required."
+    assert state.error == "2 answers need your attention."
+
+    reloaded = await _visitor(energy["phase"])  # a reload, same browser
+    kinds = {row["kind"]: row for row in reloaded.page_questions}
+    assert kinds["number"]["number"] == "plenty"
+    assert kinds["single"]["options"][0]["checked"]
+    await _call(reloaded, "set_text", str(q["number"].id), "3")
+    await _call(reloaded, "set_scale", str(q["scale"].id), "7")
+    await _call(reloaded, "toggle", str(q["multiple"].id), str(_opt(q["multiple"], "Wood")))
+    await _call(reloaded, "next_page")
+    assert reloaded.page == 1 and reloaded.error == ""
+    ranking = next(r for r in reloaded.page_questions if r["kind"] == "ranking")
+    last = ranking["ranking"][-1]
+    await _call(reloaded, "move", str(q["ranking"].id), last["id"], -1)
+    assert reloaded.announce.endswith("position 4 of 5")
+    await _call(reloaded, "move", str(q["ranking"].id), last["id"], 7)  # crafted: ignored
+    for row in q["matrix"].rows:
+        await _call(reloaded, "set_row", str(q["matrix"].id), str(row.id),
+                    str(q["matrix"].options[1].id))
+    events = await _call(reloaded, "submit")
+    assert reloaded.done and "questionnaireCompleted_" in str(events)
+    await _call(reloaded, "submit")  # a double click
+    assert _count(session) == 1
+    again = await _visitor(energy["phase"])
+    assert again.done and not again.can_answer
+
+
+async def test_crafted_calls_for_unknown_questions_change_nothing(session, energy):
+    state = await _visitor(energy["phase"])
+    await _call(state, "choose", "999999", "1")
+    await _call(state, "set_text", str(energy["first"].id), "text into a choice question")
+    assert state._answers == {}
+    state._phase_id = energy["phase"] + 1000  # a crafted phase id
+    await _call(state, "submit")
+    assert _count(session) == 0
