@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install install-test seed migrate i18n bench bench-live
+.PHONY: run test install install-test seed migrate i18n bench bench-live bench-survey
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
@@ -53,3 +53,8 @@ bench: install
 # counter, 100 and 300 crafted websocket clients, fan-out to 200 pages. ~5 minutes.
 bench-live: install-test
 	$(BIN)/python bench/live.py
+
+# Questionnaires (bench/survey.py): 50,000 responses to a 20-question survey on SQLite; the
+# results of every question in SQL and the submit of one response. ~1 minute.
+bench-survey: install
+	$(BIN)/python bench/survey.py
