@@ -9,7 +9,7 @@ from sqlmodel import select
 from civo.modules.survey.models import SurveyResponse
 from civo.state.modules.survey import SurveyState
 from tests.unit.test_states import _call, _state
-from tests.unit.test_survey import V, _opt, energy  # noqa: F401  (fixture)
+from tests.unit.test_survey import V, _opt, energy, full_answers  # noqa: F401  (fixture)
 
 
 async def _visitor(phase_id: int, token: str = V) -> SurveyState:
@@ -75,3 +75,58 @@ async def test_crafted_calls_for_unknown_questions_change_nothing(session, energ
     state._phase_id = energy["phase"] + 1000  # a crafted phase id
     await _call(state, "submit")
     assert _count(session) == 0
+
+
+async def _admin(session, user_id: int):
+    from civo.services import sessions
+    from civo.state.modules.survey import SurveyAdminState
+    from tests.unit.conftest import with_session
+
+    state = await _state(SurveyAdminState)
+    with_session(state, sessions.start(session=session, user_id=user_id))
+    return state
+
+
+async def test_the_builder_adds_edits_and_locks_and_results_render(session, energy):
+    from civo.modules.survey import services as survey
+
+    state = await _admin(session, energy["admin"].user_id)
+    await _call(state, "open", energy["phase"])
+    assert [len(s["questions"]) for s in state.sections] == [4, 4]
+    assert any(o["label"] == "Q1 = Yes" for o in state.condition_options)
+    section = state.sections[1]["id"]
+    await _call(state, "add_question", {"section_id": str(section), "kind": "single",
+                                        "title": "", "options": "A"})
+    assert state.errors["title"] == "Question is required."
+    await _call(state, "add_question", {"section_id": str(section), "kind": "single",
+                                        "title": "Would you join an energy cooperative?",
+                                        "options": "Yes\nNo", "condition":
+                                        state.condition_options[0]["value"]})
+    assert state.notice == "The question was added."
+    added = state.sections[1]["questions"][-1]
+    assert added["condition_label"] == "Q1 = Yes"
+    survey.submit(session=session, actor=energy["citizen"], phase_id=energy["phase"],
+                  browser_token="", answers=full_answers(energy, produce="No"))
+    await _call(state, "show_build")
+    assert state.locked
+    await _call(state, "delete_question", added["id"])
+    assert "already answered" in state.error
+    await _call(state, "show_results")
+    assert state.tab == "results" and state.total == 1
+    first = state.results[0]
+    assert first["table"][1] == {"label": "No", "value": "1", "extra": "100 %"}
+    assert len(state.figures) == len(state.results)
+    events = await _call(state, "export", "csv")
+    assert "questionnaire-" in str(events) and "Alice" not in str(events)
+
+
+async def test_a_citizen_cannot_open_the_builder_or_results(session, energy):
+    state = await _admin(session, energy["citizen"].user_id)
+    await _call(state, "open", energy["phase"])
+    assert state.phase_id == 0 and state.sections == []
+    state.phase_id = energy["phase"]  # crafted
+    await _call(state, "show_results")
+    assert state.results == [] and state.error
+    await _call(state, "export", "csv")
+    await _call(state, "add_section")
+    assert len(state.sections) == 0

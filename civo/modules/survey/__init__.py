@@ -33,8 +33,8 @@ SPEC = ModuleSpec(
         panel=_UI + "survey_panel",
         item_extra=NOT_APPLICABLE,     # no items
         inbox_extra=NOT_APPLICABLE,    # responses are not contributions to read one by one
-        admin_panel=NOT_APPLICABLE,
-        results_panel=NOT_APPLICABLE,
+        admin_panel=_UI + "survey_admin_panel",
+        results_panel=_UI + "survey_results",
     ),
 )
 

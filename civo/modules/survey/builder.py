@@ -443,3 +443,35 @@ def _check_conditions_order(session: Session, phase_id: int) -> None:
             changed = True
     if changed:
         session.commit()
+
+
+def outline(*, session: Session, actor: policy.Actor, phase_id: Any) -> dict[str, Any]:
+    """What the dashboard builder shows: pages, their questions and choices, the lock."""
+    found = _admin(session, actor, phase_id)
+    questions = ordered_questions(session, found.phase.id)
+    choices = choices_of(session, [q.id for q in questions])
+    return {
+        "phase_id": found.phase.id, "locked": locked(session, found.phase.id),
+        "project_id": found.project.id,
+        "sections": [{"id": s.id, "title": s.title, "description": s.description,
+                      "questions": [{
+                          "id": q.id, "kind": q.kind, "title": q.title, "help": q.help,
+                          "required": q.required, "low": q.low, "high": q.high,
+                          "low_label": q.low_label, "high_label": q.high_label,
+                          "show_if_question": q.show_if_question,
+                          "show_if_choice": q.show_if_choice,
+                          "options": [{"id": c.id, "label": c.label} for c in choices[q.id]
+                                      if not c.row and not c.other],
+                          "rows": [c.label for c in choices[q.id] if c.row],
+                          "other": any(c.other for c in choices[q.id])}
+                          for q in questions if q.section_id == s.id]}
+                     for s in sections(session, found.phase.id)],
+    }
+
+
+def ensure_first_section(*, session: Session, actor: policy.Actor, phase_id: Any) -> None:
+    """A new questionnaire starts with one empty page."""
+    found = _admin(session, actor, phase_id)
+    if not sections(session, found.phase.id) and not locked(session, found.phase.id):
+        session.add(SurveySection(phase_id=found.phase.id, position=0))
+        session.commit()

@@ -12,12 +12,16 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from civo.db import run_service
 from civo.modules.survey import answers as checks
+from civo.modules.survey import builder
+from civo.modules.survey import results as survey_results
 from civo.modules.survey import services as survey
 from civo.services.errors import CivoError, FieldErrors
+from civo.state.admin.base import FAILED, AdminState, form_id
 from civo.state.participation import ParticipationViews
 from civo.state.project import ProjectState
 
@@ -64,6 +68,7 @@ class SurveyState(ParticipationViews):
     _questions: list[Any] = []
     _sections: list[int] = []
     _section_views: list[dict[str, Any]] = []
+    preview_mode: bool = False
 
     # ---- loading -------------------------------------------------------------------
 
@@ -82,6 +87,7 @@ class SurveyState(ParticipationViews):
 
     @rx.event
     async def load(self):
+        self.preview_mode = False
         project = await self.get_state(ProjectState)
         self._phase_id = int(project.phase.get("id", 0) or 0)
         await self._load()
@@ -197,6 +203,16 @@ class SurveyState(ParticipationViews):
         await self._save(check=False)
 
     async def _save(self, *, check: bool) -> dict[str, CivoError]:
+        if self.preview_mode:  # the dashboard's preview: checked here, nothing stored
+            if not check:
+                return {}
+            try:
+                checks.clean(self._questions, self._answers)
+            except FieldErrors as error:
+                section = self._sections[self.page]
+                on_page = {f"q{q.id}" for q in self._questions if q.section_id == section}
+                return {k: v for k, v in error.errors.items() if k in on_page}
+            return {}
         try:
             return await run_service(survey.save_page, actor=await self._actor(),
                                      phase_id=self._phase_id, browser_token=self._token(),
@@ -313,12 +329,31 @@ class SurveyState(ParticipationViews):
             return rx.call_script("document.getElementById('survey-page-title')?.focus()")
 
     @rx.event
+    async def preview(self, phase_id: int):
+        """The questionnaire as a citizen sees it, for its admins (nothing is stored)."""
+        if not isinstance(phase_id, int) or isinstance(phase_id, bool):
+            return
+        self._phase_id = phase_id
+        try:
+            await run_service(builder.outline, actor=await self._actor(), phase_id=phase_id)
+        except CivoError as error:
+            self.preview_mode, self.error = False, self._error_text(error)
+            return
+        self.preview_mode = True
+        await self._load(preview=True)
+        self._answers, self.page, self.done = {}, 0, False
+        self._draw()
+
+    @rx.event
     async def submit(self):
         if not self.can_answer or self.sending:
             return
         errors = await self._save(check=True)
         if errors:
             self._show_errors(errors)
+            return
+        if self.preview_mode:
+            self.message = self._t("This is a preview: nothing was sent.")
             return
         self.sending = True
         try:
@@ -341,3 +376,325 @@ class SurveyState(ParticipationViews):
         self.error, self.page_questions = "", []
         self.message = self._t("Thank you! Your answers were recorded.")
         return rx.call_script(completed_cookie_script(self._phase_id, self._token()))
+
+
+# ---- the dashboard: builder and results --------------------------------------------------
+
+KIND_LABELS = {"single": "Single choice", "multiple": "Multiple choice",
+               "short": "Short text", "long": "Long text", "number": "Number",
+               "scale": "Scale", "ranking": "Ranking", "matrix": "Matrix (rows × one choice)"}
+
+
+def _bar(labels: list[str], values: list[float], *, horizontal: bool = True, **layout: Any):
+    fig = go.Figure(go.Bar(x=values if horizontal else labels,
+                           y=labels if horizontal else values,
+                           orientation="h" if horizontal else "v", marker_color="#1f5fa8"))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 30},
+                      height=max(160, 40 + 32 * len(labels)) if horizontal else 240,
+                      template="plotly_white", **layout)
+    if horizontal:
+        fig.update_yaxes(automargin=True, autorange="reversed")
+    return fig
+
+
+def result_views(state: Any, found: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Per question: a table (the chart's numbers), a summary and a Plotly figure."""
+    rows, figures = [], []
+    for n, q in enumerate(found["questions"]):
+        table, labels, values = [], [], []
+        if q["kind"] in ("single", "multiple"):
+            for o in q["options"]:
+                label = state._t(o["label"]) if o.get("other") else o["label"]
+                table.append({"label": label, "value": str(o["count"]),
+                              "extra": f"{o['percent']:g} %"})
+                labels.append(label)
+                values.append(o["count"])
+        elif q["kind"] == "ranking":
+            for o in q["options"]:
+                rank = "" if o["average_rank"] is None else f"{o['average_rank']:g}"
+                table.append({"label": o["label"], "value": rank,
+                              "extra": str(o["count"])})
+                labels.append(o["label"])
+                values.append(o["average_rank"] or 0)
+        elif q["kind"] == "matrix":
+            for r in q["rows"]:
+                for column, count, pct in zip(q["columns"], r["counts"], r["percents"],
+                                              strict=True):
+                    table.append({"label": f"{r['label']} — {column}",
+                                  "value": str(count), "extra": f"{pct:g} %"})
+            labels = [r["label"] for r in q["rows"]]
+        elif q["kind"] == "scale":
+            for d in q["distribution"]:
+                table.append({"label": str(d["value"]), "value": str(d["count"]),
+                              "extra": f"{d['percent']:g} %"})
+                labels.append(str(d["value"]))
+                values.append(d["count"])
+        summary = ""
+        if q["kind"] in ("scale", "number") and q.get("mean") is not None:
+            summary = state._t("Mean {mean}, median {median}",
+                              mean=f"{q['mean']:g}", median=f"{q['median']:g}")
+        if q["kind"] == "matrix":
+            fig = go.Figure([go.Bar(name=column, y=labels, x=[r["counts"][i]
+                                                               for r in q["rows"]],
+                                    orientation="h")
+                             for i, column in enumerate(q["columns"])])
+            fig.update_layout(barmode="stack", template="plotly_white", height=240,
+                              margin={"l": 10, "r": 10, "t": 10, "b": 30},
+                              legend={"orientation": "h"})
+            fig.update_yaxes(automargin=True, autorange="reversed")
+        elif labels:
+            fig = _bar(labels, values, horizontal=q["kind"] != "scale")
+        else:
+            fig = None
+        rows.append({"id": str(q["id"]), "number": n + 1, "title": q["title"],
+                     "kind": q["kind"], "answered": state._tn(
+                         "{n} answer", "{n} answers", q["answered"]),
+                     "table": table, "summary": summary, "chart": fig is not None,
+                     "value_label": state._t("Average rank") if q["kind"] == "ranking"
+                     else state._t("Count"),
+                     "extra_label": state._t("Ranked by") if q["kind"] == "ranking"
+                     else state._t("Percent"),
+                     "texts": q["kind"] in ("short", "long")
+                     or any(o.get("other") for o in q.get("options", []))})
+        figures.append(fig if fig is not None else _bar([], []))
+    return rows, figures
+
+
+class SurveyAdminState(AdminState):
+    """The questionnaire part of a phase in the dashboard's project editor."""
+
+    phase_id: int = 0
+    tab: str = "build"
+    locked: bool = False
+    sections: list[dict[str, Any]] = []
+    condition_options: list[dict[str, str]] = []
+    editing: int = 0
+    adding_to: int = 0
+    adding_kind: str = "single"
+    total: int = 0
+    results: list[dict[str, Any]] = []
+    figures: list[go.Figure] = []
+    texts: list[dict[str, Any]] = []
+    text_question: str = ""
+    text_search: str = ""
+    texts_more: bool = False
+    breakdown_rows: list[dict[str, Any]] = []
+    form_version: int = 0
+    _text_cursor: int | None = None
+
+    # ---- opening ---------------------------------------------------------------------
+
+    @rx.event
+    async def open(self, phase_id: int):
+        if not isinstance(phase_id, int) or isinstance(phase_id, bool):
+            return
+        self.phase_id, self.tab, self.editing, self.adding_to = phase_id, "build", 0, 0
+        if await self._call(builder.ensure_first_section, phase_id=phase_id) is FAILED:
+            self.phase_id = 0
+            return
+        await self._reload()
+
+    @rx.event
+    def set_tab_preview(self):
+        self.tab = "preview"
+
+    @rx.event
+    def close(self):
+        self.phase_id, self.results, self.figures, self.texts = 0, [], [], []
+
+    async def _reload(self) -> None:
+        found = await self._call(builder.outline, phase_id=self.phase_id)
+        if found is FAILED:
+            return
+        self.locked = found["locked"]
+        number = 0
+        options: list[dict[str, str]] = []
+        sections = []
+        for si, s in enumerate(found["sections"]):
+            questions = []
+            for qi, q in enumerate(s["questions"]):
+                number += 1
+                condition = ""
+                if q["show_if_question"]:
+                    condition = f"{q['show_if_question']}:{q['show_if_choice']}"
+                questions.append({
+                    **{k: v for k, v in q.items() if k not in ("options", "rows")},
+                    "number": number, "kind_label": self._t(KIND_LABELS[q["kind"]]),
+                    "low": "" if q["low"] is None else str(q["low"]),
+                    "high": "" if q["high"] is None else str(q["high"]),
+                    "options_text": "\n".join(o["label"] for o in q["options"]),
+                    "rows_text": "\n".join(q["rows"]), "condition": condition,
+                    "condition_label": next((o["label"] for o in options
+                                             if o["value"] == condition), ""),
+                    "first": qi == 0, "last": qi == len(s["questions"]) - 1})
+                if q["kind"] in ("single", "multiple"):
+                    options += [{"value": f"{q['id']}:{o['id']}",
+                                 "label": f"Q{number} = {o['label']}"} for o in q["options"]]
+            sections.append({"id": s["id"], "title": s["title"],
+                             "description": s["description"], "number": si + 1,
+                             "first": si == 0, "last": si == len(found["sections"]) - 1,
+                             "questions": questions})
+        self.sections, self.condition_options = sections, options
+        self.form_version += 1
+
+    # ---- building ----------------------------------------------------------------------
+
+    async def _after(self, result: Any, note: str) -> None:
+        if result is FAILED:
+            return
+        self.notice = self._t(note)
+        self.editing = self.adding_to = 0
+        await self._reload()
+
+    @rx.event
+    async def add_section(self):
+        await self._after(await self._call(builder.add_section, phase_id=self.phase_id),
+                          "The page was added.")
+
+    @rx.event
+    async def save_section(self, form: dict[str, Any]):
+        await self._after(await self._call(
+            builder.update_section, section_id=form_id(form, "section_id"),
+            title=form.get("title", ""), description=form.get("description", "")),
+            "The page was saved.")
+
+    @rx.event
+    async def delete_section(self, section_id: int):
+        await self._after(await self._call(builder.delete_section, section_id=section_id),
+                          "The page was deleted.")
+
+    @rx.event
+    async def move_section(self, section_id: int, offset: int):
+        await self._after(await self._call(builder.move_section, section_id=section_id,
+                                           offset=offset), "The page was moved.")
+
+    @rx.event
+    def start_adding(self, section_id: int):
+        self.adding_to, self.editing, self.errors = section_id, 0, {}
+
+    @rx.event
+    def choose_kind(self, kind: str):
+        self.adding_kind = kind if kind in KIND_LABELS else "single"
+
+    @rx.event
+    def edit(self, question_id: int):
+        self.editing, self.adding_to, self.errors = question_id, 0, {}
+
+    @rx.event
+    def cancel(self):
+        self.editing = self.adding_to = 0
+        self.errors, self.error = {}, ""
+
+    @staticmethod
+    def _data(form: dict[str, Any]) -> dict[str, Any]:
+        data = {k: form.get(k, "") for k in ("title", "help", "low", "high", "low_label",
+                                             "high_label", "options", "rows")}
+        data["required"] = form.get("required") in ("on", True, "true")
+        data["other"] = form.get("other") in ("on", True, "true")
+        question, _, choice = str(form.get("condition", "") or "").partition(":")
+        if question.isdigit() and choice.isdigit():
+            data["show_if_question"], data["show_if_choice"] = int(question), int(choice)
+        return data
+
+    @rx.event
+    async def add_question(self, form: dict[str, Any]):
+        await self._after(await self._call(
+            builder.add_question, section_id=form_id(form, "section_id"),
+            kind=str(form.get("kind", "")), data=self._data(form)), "The question was added.")
+
+    @rx.event
+    async def save_question(self, form: dict[str, Any]):
+        await self._after(await self._call(
+            builder.update_question, question_id=form_id(form, "question_id"),
+            data=self._data(form)), "The question was saved.")
+
+    @rx.event
+    async def delete_question(self, question_id: int):
+        await self._after(await self._call(builder.delete_question, question_id=question_id),
+                          "The question was deleted.")
+
+    @rx.event
+    async def move_question(self, question_id: int, offset: int):
+        await self._after(await self._call(builder.move_question, question_id=question_id,
+                                           offset=offset), "The question was moved.")
+
+    # ---- results -------------------------------------------------------------------------
+
+    @rx.event
+    async def show_build(self):
+        self.tab = "build"
+        await self._reload()
+
+    @rx.event
+    async def show_results(self):
+        found = await self._call(survey_results.results, phase_id=self.phase_id)
+        if found is FAILED:
+            return
+        self.tab = "results"
+        self.total = found["total"]
+        rows, figures = result_views(self, found)
+        self.results, self.figures = rows, figures
+        self.texts, self.text_question, self.breakdown_rows = [], "", []
+
+    async def _texts(self, *, more: bool) -> None:
+        question = int(self.text_question) if self.text_question.isdigit() else 0
+        found = await self._call(survey_results.free_texts, phase_id=self.phase_id,
+                                 question_id=question, search=self.text_search,
+                                 after=self._text_cursor if more else None)
+        if found is FAILED:
+            return
+        rows, cursor = found
+        self.texts = (self.texts if more else []) + rows
+        self._text_cursor, self.texts_more = cursor, cursor is not None
+
+    @rx.event
+    async def search_texts(self, form: dict[str, Any]):
+        self.text_question = str(form.get("question_id", ""))[:12]
+        self.text_search = str(form.get("search", ""))[:100]
+        await self._texts(more=False)
+
+    @rx.event
+    async def more_texts(self):
+        await self._texts(more=True)
+
+    @rx.event
+    async def show_breakdown(self, form: dict[str, Any]):
+        found = await self._call(survey_results.breakdown, phase_id=self.phase_id,
+                                 question_id=form_id(form, "question_id"),
+                                 by=str(form.get("by", "")))
+        if found is FAILED:
+            return
+        self.breakdown_rows = [{"label": row["label"], "groups": ", ".join(
+            f"{self._t(g['label'])}: {self._t(g['count'])}" for g in row["groups"]) or "—"}
+            for row in found]
+
+    @rx.event
+    async def export(self, fmt: str):
+        found = await self._call(survey_results.export, phase_id=self.phase_id,
+                                 fmt="json" if fmt == "json" else "csv")
+        if found is FAILED:
+            return
+        name, text = found
+        return rx.download(data=text, filename=name)
+
+
+class SurveyResultsState(ParticipationViews):
+    """A closed questionnaire's public results on the project page (when published)."""
+
+    total: int = 0
+    results: list[dict[str, Any]] = []
+    figures: list[go.Figure] = []
+    public: bool = False
+
+    @rx.event
+    async def load(self):
+        project = await self.get_state(ProjectState)
+        phase_id = int(project.phase.get("id", 0) or 0)
+        try:
+            found = await run_service(survey_results.results, actor=await self._actor(),
+                                      phase_id=phase_id)
+        except CivoError:
+            self.public, self.results, self.figures = False, [], []
+            return
+        self.public, self.total = True, found["total"]
+        self.results, self.figures = result_views(self, found)
