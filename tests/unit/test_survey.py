@@ -35,6 +35,10 @@ def _count(session, model, *where) -> int:
 
 @pytest.fixture()
 def energy(session):
+    return build_energy(session)
+
+
+def build_energy(session):
     """The energy questionnaire on an open phase of Lyon's project, built by its admin."""
     admin = make_user(session, email="admin@example.org", home="Lyon", name="Claire Dubois")
     citizen = make_user(session, email="a@example.org", home="Lyon", name="Alice Arnaud")

@@ -3,13 +3,19 @@ page at a time, errors next to questions, the draft survives a reload, one respo
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
 from civo.modules.survey.models import SurveyResponse
 from civo.state.modules.survey import SurveyState
 from tests.unit.test_states import _call, _state
-from tests.unit.test_survey import V, _opt, energy, full_answers  # noqa: F401  (fixture)
+from tests.unit.test_survey import V, _opt, build_energy, full_answers
+
+
+@pytest.fixture()
+def energy(session):
+    return build_energy(session)
 
 
 async def _visitor(phase_id: int, token: str = V) -> SurveyState:
@@ -130,3 +136,30 @@ async def test_a_citizen_cannot_open_the_builder_or_results(session, energy):
     await _call(state, "export", "csv")
     await _call(state, "add_section")
     assert len(state.sections) == 0
+
+
+async def test_the_invitation_shows_until_answered_or_put_off(session, energy):
+    from civo import policy
+    from civo.models import Community
+    from civo.modules.survey import services as survey
+    from civo.state.modules.survey import SurveyInviteState
+
+    slug = session.get(Community, next(iter(energy["admin"].admin_of))).slug
+    visitor = policy.ANONYMOUS
+    found = survey.invitation(session=session, actor=visitor, slug=slug, browser_token=V)
+    assert found and found["phase_id"] == energy["phase"]
+    # Lyon's citizens follow Lyon since they registered: invited too.
+    assert survey.invitation(session=session, actor=energy["citizen"], slug=slug)
+    assert survey.invitation(session=session, actor=visitor, slug=slug, browser_token=V,
+                             snoozed=[energy["phase"]]) is None  # "Not now"
+    survey.submit(session=session, actor=visitor, phase_id=energy["phase"],
+                  browser_token=V, answers=full_answers(energy))
+    assert survey.invitation(session=session, actor=visitor, slug=slug,
+                             browser_token=V) is None
+    assert survey.invitation(session=session, actor=visitor, slug=slug,
+                             browser_token="a-different-browser-token",
+                             earlier_tokens=[V]) is None  # the completed cookie's token
+    state = await _state(SurveyInviteState)
+    state.invite = {"phase_id": str(energy["phase"])}
+    events = await _call(state, "not_now")
+    assert state.invite == {} and "questionnairewait_" in str(events)

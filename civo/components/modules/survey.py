@@ -10,6 +10,7 @@ from typing import Any
 import reflex as rx
 
 from civo.components.i18n import t
+from civo.components.layout import link_button
 from civo.components.participation import error_callout
 from civo.state.base import AppState
 from civo.state.modules.survey import SurveyState as S
@@ -616,3 +617,23 @@ def survey_results() -> rx.Component:
             spacing="3", align="stretch", width="100%"),
             rx.text(t("The results of this questionnaire are not published."))),
         on_mount=R.load, spacing="3", align="stretch", width="100%")
+
+
+def survey_invitation() -> rx.Component:
+    """The community page's invitation to answer its open questionnaire."""
+    from civo.state.modules.survey import SurveyInviteState as I
+
+    return rx.box(rx.cond(
+        I.invite.contains("phase_id"),
+        rx.callout.root(
+            rx.callout.icon(rx.icon("clipboard-list", aria_hidden="true")),
+            rx.callout.text(rx.text(t("Would you answer our questionnaire?"), weight="bold"),
+                            " ", I.invite["text"].to(str)),
+            rx.hstack(
+                link_button(t("Answer the questionnaire"), I.invite["href"].to(str),
+                            id_="survey-invite-answer"),
+                rx.button(t("Not now"), variant="soft", high_contrast=True,
+                          on_click=I.not_now, id="survey-invite-not-now"),
+                spacing="2", wrap="wrap"),
+            role="region", aria_label=t("Questionnaire"), id="survey-invitation")),
+        on_mount=I.load, width="100%")

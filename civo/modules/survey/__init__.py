@@ -35,6 +35,7 @@ SPEC = ModuleSpec(
         inbox_extra=NOT_APPLICABLE,    # responses are not contributions to read one by one
         admin_panel=_UI + "survey_admin_panel",
         results_panel=_UI + "survey_results",
+        invitation=_UI + "survey_invitation",
     ),
 )
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from civo import policy
 from civo.db import insert_ignore
-from civo.models import User
+from civo.models import Phase, Project, User
 from civo.models._common import utcnow
 from civo.modules.survey import answers as checks
 from civo.modules.survey.builder import choices_of, ordered_questions, sections, where
@@ -257,3 +257,41 @@ def submit(*, session: Session, actor: policy.Actor, phase_id: Any, browser_toke
                                                  SurveyDraft.respondent == key))
     session.commit()
     return response_id
+
+
+def invitation(*, session: Session, actor: policy.Actor, slug: Any, browser_token: Any = "",
+               earlier_tokens: Any = (), snoozed: Any = ()) -> dict[str, Any] | None:
+    """The open questionnaire a community page invites to: one the reader may answer and
+    has not answered (nor put off with "Not now"); a signed-in reader must follow the
+    community. None when there is nothing to offer."""
+    from civo.models import Community, Follow
+    from civo.services.items import Where
+
+    if not isinstance(slug, str) or len(slug) > 140:
+        return None
+    community = session.exec(select(Community).where(Community.slug == slug)).first()
+    if community is None or not policy.can(actor, "community.view", community):
+        return None
+    if actor.signed_in and session.exec(select(Follow.id).where(
+            Follow.user_id == actor.user_id, Follow.community_id == community.id)
+            ).first() is None:
+        return None
+    quiet = {int(p) for p in snoozed if isinstance(p, int)} if snoozed else set()
+    keys = [k for k in [respondent_key(actor, browser_token), *[
+        respondent_key(policy.ANONYMOUS, t) for t in list(earlier_tokens or ())[:20]]] if k]
+    for phase, project in session.exec(
+            select(Phase, Project).join(Project, Project.id == Phase.project_id)
+            .where(Project.community_id == community.id, Phase.module_key == "survey",
+                   Phase.status == "open", Project.status == "open",
+                   Project.published_at.is_not(None))
+            .order_by(Phase.id).limit(10)):
+        if phase.id in quiet:
+            continue
+        if not policy.can(actor, "survey.respond", Where(community=community,
+                                                         project=project, phase=phase)):
+            continue
+        if any(has_answered(session, phase.id, k) for k in keys):
+            continue
+        return {"phase_id": phase.id, "title": phase.title, "project": project.title,
+                "href": f"/p/{project.id}/{phase.id}"}
+    return None

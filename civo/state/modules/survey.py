@@ -698,3 +698,46 @@ class SurveyResultsState(ParticipationViews):
             return
         self.public, self.total = True, found["total"]
         self.results, self.figures = result_views(self, found)
+
+
+class SurveyInviteState(ParticipationViews):
+    """The community page's invitation to its open questionnaire: for a follower or a
+    visitor, never once answered, quiet for a day after "Not now" (the
+    ``questionnairewait_<phase>`` cookie)."""
+
+    invite: dict[str, Any] = {}
+    _quiet: list[int] = []
+
+    @rx.event
+    async def load(self):
+        try:
+            header = self.router.headers.cookie
+        except AttributeError:
+            header = ""
+        cookies = cookies_from(header)
+        snoozed = set(self._quiet)
+        earlier = []
+        for name, value in cookies.items():
+            if name.startswith(WAIT) and name[len(WAIT):].isdigit():
+                snoozed.add(int(name[len(WAIT):]))
+            elif name.startswith(COMPLETED) and survey.TOKEN.match(value or ""):
+                earlier.append(value)
+        respondent = await self.get_state(SurveyState)
+        slug = str(self.router.page.params.get("slug", ""))[:140]
+        found = await run_service(survey.invitation, actor=await self._actor(), slug=slug,
+                                  browser_token=respondent.browser_token,
+                                  earlier_tokens=earlier, snoozed=sorted(snoozed))
+        self.invite = {} if found is None else {
+            **found, "phase_id": str(found["phase_id"]),
+            "text": self._t("{project}: {title}. It takes about two minutes.",
+                            project=found["project"], title=found["title"])}
+
+    @rx.event
+    def not_now(self):
+        phase = str(self.invite.get("phase_id", ""))
+        self.invite = {}
+        if not phase.isdigit():
+            return
+        self._quiet = [*self._quiet, int(phase)][-20:]
+        return rx.call_script(f"document.cookie='{WAIT}{int(phase)}=1;path=/;"
+                              f"max-age={24 * 3600};samesite=lax'")
