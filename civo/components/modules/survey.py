@@ -12,6 +12,7 @@ import reflex as rx
 from civo.components.i18n import t
 from civo.components.layout import link_button
 from civo.components.participation import error_callout
+from civo.i18n import N_
 from civo.state.base import AppState
 from civo.state.modules.survey import SurveyState as S
 
@@ -272,11 +273,11 @@ def question_fields(prefix: str, kind, q=None) -> rx.Component:
     is_choice = (kind == "single") | (kind == "multiple") | (kind == "ranking") | (
         kind == "matrix")
     return rx.fragment(
-        _field("Question", rx.el.input(name="title", id=prefix + "title", max_length=300,
+        _field(N_("Question"), rx.el.input(name="title", id=prefix + "title", max_length=300,
                                        default_value=value("title"), required=True,
                                        class_name="rt-reset survey-text"),
                prefix + "title", "title"),
-        _field("Help text (optional)", rx.el.input(
+        _field(N_("Help text (optional)"), rx.el.input(
             name="help", id=prefix + "help", max_length=600, default_value=value("help"),
             class_name="rt-reset survey-text"), prefix + "help", "help"),
         rx.el.label(rx.el.input(type="checkbox", name="required", id=prefix + "required",
@@ -298,27 +299,27 @@ def question_fields(prefix: str, kind, q=None) -> rx.Component:
                         default_checked=value("other", False)),
             " ", t("Offer “Other (please specify)”"), class_name="checkbox-label")),
         rx.cond((kind == "multiple") | (kind == "number") | (kind == "scale"), rx.hstack(
-            _field("Minimum", rx.el.input(name="low", id=prefix + "low",
+            _field(N_("Minimum"), rx.el.input(name="low", id=prefix + "low",
                                           input_mode="numeric", max_length=9,
                                           default_value=value("low"),
                                           class_name="rt-reset survey-text"),
                    prefix + "low", "low"),
-            _field("Maximum", rx.el.input(name="high", id=prefix + "high", input_mode="numeric",
+            _field(N_("Maximum"), rx.el.input(name="high", id=prefix + "high", input_mode="numeric",
                                           max_length=9, default_value=value("high"),
                                           class_name="rt-reset survey-text"),
                    prefix + "high", "high"),
             spacing="3", width="100%")),
         rx.cond(kind == "scale", rx.hstack(
-            _field("Label of the lowest value", rx.el.input(
+            _field(N_("Label of the lowest value"), rx.el.input(
                 name="low_label", id=prefix + "low_label", max_length=60,
                 default_value=value("low_label"), class_name="rt-reset survey-text"),
                 prefix + "low_label"),
-            _field("Label of the highest value", rx.el.input(
+            _field(N_("Label of the highest value"), rx.el.input(
                 name="high_label", id=prefix + "high_label", max_length=60,
                 default_value=value("high_label"), class_name="rt-reset survey-text"),
                 prefix + "high_label"),
             spacing="3", width="100%")),
-        _field("Show only if (optional)", rx.el.select(
+        _field(N_("Show only if (optional)"), rx.el.select(
             rx.el.option(t("Always shown"), value=""),
             rx.foreach(A.condition_options, lambda o: rx.el.option(o["label"],
                                                                     value=o["value"])),
@@ -331,7 +332,7 @@ def add_question_form(section) -> rx.Component:
     prefix = "survey-new-"
     return rx.form(rx.vstack(
         rx.heading(t("New question"), as_="h5", size="3"),
-        _field("Type of question", rx.el.select(
+        _field(N_("Type of question"), rx.el.select(
             *[rx.el.option(t(label), value=key) for key, label in KIND_LABELS.items()],
             name="kind", id=prefix + "kind", value=A.adding_kind, on_change=A.choose_kind,
             class_name="select"), prefix + "kind", "kind"),
@@ -538,7 +539,8 @@ def results_view() -> rx.Component:
             spacing="3", wrap="wrap", align="center"),
         rx.text(t("Exports are anonymised: a response is a tag, never a name."), size="2",
                 class_name="field-hint"),
-        rx.el.ol(rx.foreach(A.results, result_card), class_name="plain-list stack",
+        rx.el.ol(rx.foreach(A.results, lambda r, i: result_card(r, i)),
+                 class_name="plain-list stack",
                  id="survey-results"),
         free_text_search(),
         breakdown_form(),

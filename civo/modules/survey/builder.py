@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from civo import policy
+from civo.i18n import N_
 from civo.models.moderation import ModerationLog
 from civo.modules.survey.models import (
     CHOICE_KINDS,
@@ -29,9 +30,9 @@ from civo.services.errors import FieldErrors, NotFound, ValidationError
 
 MAX_QUESTIONS = 100
 MAX_OPTIONS = 30
-LOCKED = ("People have already answered: questions can no longer be added, removed, moved, "
+LOCKED = N_("People have already answered: questions can no longer be added, removed, moved, "
           "retyped, lose a choice or change their rules. Wording fixes stay possible.")
-OTHER_LABEL = "Other (please specify)"
+OTHER_LABEL = N_("Other (please specify)")
 
 
 def where(session: Session, phase_id: Any) -> items.Where:

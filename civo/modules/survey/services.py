@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from civo import policy
+from civo.i18n import N_
 from civo.db import insert_ignore
 from civo.models import Phase, Project, User
 from civo.models._common import utcnow
@@ -83,14 +84,14 @@ class SurveyForm:
 
 def _reason(actor: policy.Actor, found: Any) -> str:
     if not policy.phase_is_open(actor, found):
-        return "This questionnaire is closed."
+        return N_("This questionnaire is closed.")
     if setting(found.phase, "audience") != VISITORS:
         if not actor.signed_in:
-            return "Please sign in to answer this questionnaire."
+            return N_("Please sign in to answer this questionnaire.")
         if not actor.confirmed:
-            return ("Confirm your email address first: use the link we sent you (you can "
-                    "ask for a new one at the top of the page).")
-    return "You are not allowed to do that."
+            return N_("Confirm your email address first: use the link we sent you (you can "
+                      "ask for a new one at the top of the page).")
+    return N_("You are not allowed to do that.")
 
 
 def has_answered(session: Session, phase_id: int, key: str | None) -> bool:

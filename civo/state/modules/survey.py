@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from civo.db import run_service
+from civo.i18n import N_
 from civo.modules.survey import answers as checks
 from civo.modules.survey import builder
 from civo.modules.survey import results as survey_results
@@ -380,9 +381,10 @@ class SurveyState(ParticipationViews):
 
 # ---- the dashboard: builder and results --------------------------------------------------
 
-KIND_LABELS = {"single": "Single choice", "multiple": "Multiple choice",
-               "short": "Short text", "long": "Long text", "number": "Number",
-               "scale": "Scale", "ranking": "Ranking", "matrix": "Matrix (rows × one choice)"}
+KIND_LABELS = {"single": N_("Single choice"), "multiple": N_("Multiple choice"),
+               "short": N_("Short text"), "long": N_("Long text"), "number": N_("Number"),
+               "scale": N_("Scale"), "ranking": N_("Ranking"),
+               "matrix": N_("Matrix (rows × one choice)")}
 
 
 def _bar(labels: list[str], values: list[float], *, horizontal: bool = True, **layout: Any):
