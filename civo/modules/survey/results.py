@@ -57,29 +57,31 @@ def _median(distribution: list[tuple[float, int]]) -> float | None:
 
 
 def compute(session: Session, phase_id: int) -> dict[str, Any]:
-    """Every question's figures (three grouped queries in all)."""
+    """Every question's figures (a count and two grouped queries in all)."""
     qs = questions(session, phase_id)
-    ids = [q.id for q in qs]
     total = session.exec(select(sa.func.count()).select_from(SurveyResponse).where(
         SurveyResponse.phase_id == phase_id)).one()
     counts: dict[int, dict[tuple[int | None, int | None], tuple[int, int]]] = defaultdict(dict)
     answered: dict[int, int] = defaultdict(int)
     numbers: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    if ids:
-        A = SurveyAnswer
+    valued = [q.id for q in qs if q.kind in (Kind.SCALE, Kind.NUMBER)]
+    others = [q.id for q in qs if q.id not in set(valued)]
+    A = SurveyAnswer
+    if others:  # options, ranks, matrix rows, texts: one covering-index scan
         for qid, choice, row, n, rank_sum, leads in session.execute(
                 select(A.question_id, A.choice_id, A.row_id, sa.func.count(),
                        sa.func.coalesce(sa.func.sum(A.rank), 0), sa.func.sum(A.lead))
-                .where(A.question_id.in_(ids))
+                .where(A.question_id.in_(others))
                 .group_by(A.question_id, A.choice_id, A.row_id)):
             counts[qid][(choice, row)] = (n, int(rank_sum))
             answered[qid] += int(leads or 0)
+    if valued:  # numbers and scales: their distribution (one row per answer)
         for qid, value, n in session.execute(
                 select(A.question_id, A.number, sa.func.count())
-                .where(A.question_id.in_([q.id for q in qs if q.kind in (
-                    Kind.SCALE, Kind.NUMBER)]), A.number.is_not(None))
+                .where(A.question_id.in_(valued), A.number.is_not(None))
                 .group_by(A.question_id, A.number)):
             numbers[qid].append((float(value), n))
+            answered[qid] += n
     return {"total": total, "questions": [
         _figures(q, counts[q.id], answered[q.id], numbers[q.id]) for q in qs]}
 
