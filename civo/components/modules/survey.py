@@ -61,7 +61,7 @@ def _choice(q, o, kind: str) -> rx.Component:
     handler = S.choose if kind == "radio" else S.toggle
     return rx.el.label(
         rx.el.input(type=kind, name="q" + q["id"].to(str), value=o["id"].to(str), id=box_id,
-                    checked=o["checked"].to(bool),
+                    default_checked=o["checked"].to(bool),
                     on_change=lambda _v: handler(q["id"].to(str), o["id"].to(str))),
         " ", o["label"].to(str), class_name="survey-option")
 
@@ -86,7 +86,8 @@ def scale_question(q) -> rx.Component:
             rx.text(q["low_label"].to(str), size="2", class_name="field-hint"),
             rx.el.div(rx.foreach(q["scale"].to(list[Q]), lambda v: rx.el.label(
                 rx.el.input(type="radio", name=name, value=v["value"].to(str),
-                            id=name + "-v" + v["value"].to(str), checked=v["checked"].to(bool),
+                            id=name + "-v" + v["value"].to(str),
+                            default_checked=v["checked"].to(bool),
                             on_change=lambda _x: S.set_scale(q["id"].to(str),
                                                              v["value"].to(str))),
                 rx.text.span(v["value"].to(str)), class_name="survey-scale-value")),
@@ -147,7 +148,7 @@ def matrix_question(q) -> rx.Component:
                 rx.el.input(type="radio", name="q" + qid + "-r" + row["id"].to(str),
                             value=o["id"].to(str),
                             id="q" + qid + "-r" + row["id"].to(str) + "-o" + o["id"].to(str),
-                            checked=row["value"].to(str) == o["id"].to(str),
+                            default_checked=row["value"].to(str) == o["id"].to(str),
                             on_change=lambda _v: S.set_row(qid, row["id"].to(str),
                                                            o["id"].to(str))),
                 " ", o["label"].to(str), class_name="survey-option")),
