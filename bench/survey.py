@@ -167,6 +167,9 @@ def fill(engine: sa.Engine, phase_id: int, qs: list[checks.Question], n: int,
             if (start // batch) % 5 == 0:
                 log(f"  {start + count:,} responses")
     if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:  # the ids were given: move the sequence past them
+            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('survey_response', "
+                                 "'id'), (SELECT max(id) FROM survey_response))"))
         with engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
     else:
