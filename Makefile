@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install install-test seed migrate i18n bench bench-live bench-budget
+.PHONY: run test install install-test seed migrate i18n bench bench-live bench-budget bench-survey
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
@@ -60,3 +60,8 @@ bench-live: install-test
 # Method of Equal Shares with Add1 and greedy by votes; ~1 minute (mostly building the data).
 bench-budget: install
 	$(BIN)/python bench/budget.py
+
+# Questionnaires (bench/survey.py): 50,000 responses to a 20-question survey on SQLite; the
+# results of every question in SQL and the submit of one response. ~1 minute.
+bench-survey: install
+	$(BIN)/python bench/survey.py

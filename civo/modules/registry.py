@@ -100,6 +100,9 @@ class UI:
     inbox_extra: Any      # (entry) -> the admin inbox's module part
     admin_panel: Any      # (phase) -> the dashboard phase editor's module part
     results_panel: Any    # () -> the results section of a closed phase
+    # () -> the community page's invitation to take part in one of the module's open
+    # phases (e.g. "answer our questionnaire"); every module's is drawn there.
+    invitation: Any = NOT_APPLICABLE
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import reflex as rx
 from civo.components.cards import KIND_LABELS, community_card, kind_badge, project_card
 from civo.components.i18n import t
 from civo.components.layout import link_button, page_shell
+from civo.components.modules import every_module_part
 from civo.components.participation import feed_card, load_more_button
 from civo.i18n import N_
 from civo.state.communities import CommunityState, DirectoryState
@@ -125,6 +126,7 @@ def community_body() -> rx.Component:
             rx.link(t("Sign in to follow this community"), href="/login"),
         ),
         follow_prompt(),
+        every_module_part("invitation"),
         rx.heading(t("Projects"), as_="h2", size="5"),
         rx.cond(
             CommunityState.projects.length() == 0,

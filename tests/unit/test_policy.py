@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -40,6 +40,7 @@ class Proj:
 class Ph:
     module_key: str = "ideas"
     status: str = "open"
+    settings: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +77,13 @@ COMMENT_ON_LYON_UPDATE = W(LYON, None, None, author_id=10, target="comment")
 PHASELESS_IDEA = W(LYON, Proj(), None, author_id=10)
 MEMBERS_IDEA = W(COUNCIL, Proj(), Ph(), author_id=11)
 SIGNED_IN = set(ROLES) - {"anonymous"}
+SURVEY_CITIZENS = W(LYON, Proj(), Ph(module_key="survey"))
+SURVEY_VISITORS = W(LYON, Proj(), Ph(module_key="survey", settings={"audience": "visitors"}))
+SURVEY_CLOSED = W(LYON, Proj(), Ph(module_key="survey", status="closed"))
+SURVEY_PUBLISHED = W(LYON, Proj(), Ph(module_key="survey", status="closed",
+                                      settings={"public_results": True}))
+SURVEY_COUNCIL = W(COUNCIL, Proj(), Ph(module_key="survey",
+                                       settings={"audience": "visitors"}))
 COUNCIL_INSIDERS = {"member", "council_admin", "platform_admin"}
 
 # rule, target → the roles allowed (every other role is refused)
@@ -139,6 +147,18 @@ MATRIX = [
     ("item.delete", MEMBERS_IDEA, {"member"}),
     ("ideas.set_status", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
     ("ideas.set_status", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
+    # questionnaires (a module's own rules)
+    ("survey.respond", SURVEY_CITIZENS, SIGNED_IN),
+    ("survey.respond", SURVEY_VISITORS, set(ROLES)),
+    ("survey.respond", SURVEY_CLOSED, set()),
+    ("survey.respond", SURVEY_COUNCIL, COUNCIL_INSIDERS),
+    ("survey.respond", OPEN_LYON, set()),  # not a questionnaire
+    ("survey.view", SURVEY_COUNCIL, COUNCIL_INSIDERS),
+    ("survey.manage", SURVEY_CITIZENS, {"lyon_admin", "platform_admin"}),
+    ("survey.manage", SURVEY_COUNCIL, {"council_admin", "platform_admin"}),
+    ("survey.view_results", SURVEY_CITIZENS, {"lyon_admin", "platform_admin"}),
+    ("survey.view_results", SURVEY_CLOSED, {"lyon_admin", "platform_admin"}),
+    ("survey.view_results", SURVEY_PUBLISHED, set(ROLES)),
     # Announcements: readable like their community; comments and reactions, no contributions.
     ("item.view", LYON_UPDATE, set(ROLES)),
     ("item.view", COUNCIL_UPDATE, COUNCIL_INSIDERS),

@@ -19,3 +19,11 @@ def module_part(key: Any, part: str, default: rx.Component, *args: Any,
         if build is not None:
             cases.append((spec.key, build(*args)))
     return rx.match(key, *cases, default) if cases else default
+
+
+def every_module_part(part: str, *args: Any) -> rx.Component:
+    """Every registered module's ``part`` at once (slots such as the community page's
+    invitation, where several modules may have something to say); nothing if none does."""
+    built = [build(*args) for spec in MODULES
+             if (build := spec.component(part)) is not None]
+    return rx.fragment(*built)
