@@ -100,6 +100,8 @@ class UI:
     inbox_extra: Any      # (entry) -> the admin inbox's module part
     admin_panel: Any      # (phase) -> the dashboard phase editor's module part
     results_panel: Any    # () -> the results section of a closed phase
+    # () -> the module's page part across communities (the map's /map); optional
+    overview: Any = NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,9 @@ class ModuleSpec:
             CSV of the dashboard (its ``export`` hook fills them).
         open_data_fields: the public fields an items module adds to its contributions in
             ``/api/v1`` and the bulk open-data CSV (its ``open_data`` hook fills them).
+        api: optional dotted path to a FastAPI ``APIRouter`` of the module's own open-data
+            routes, mounted under ``/api/v1`` with its rate limit (paths start with
+            ``/modules/<key>/``); NOT_APPLICABLE when it has none.
     """
 
     key: str
@@ -173,6 +178,7 @@ class ModuleSpec:
     notification_kinds: Mapping[str, NotificationKind] = field(default_factory=dict)
     export_columns: tuple[str, ...] = ()
     open_data_fields: tuple[str, ...] = ()
+    api: Any = NOT_APPLICABLE
 
     def __post_init__(self) -> None:
         if not self.key.isalnum() or not self.key.islower():
@@ -205,6 +211,10 @@ class ModuleSpec:
     def component(self, name: str) -> Callable[..., Any] | None:
         """A UI part (for the UI layer), or None when NOT_APPLICABLE."""
         return _load(getattr(self.ui, name))
+
+    def api_router(self) -> Any:
+        """The module's own API router, or None."""
+        return _load(self.api)
 
     def load(self, attribute: str) -> Callable[..., Any]:
         """Backwards-compatible lookup of a hook or a UI part by name."""

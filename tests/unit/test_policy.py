@@ -133,6 +133,9 @@ MATRIX = [
     ("item.delete", MEMBERS_IDEA, {"member"}),
     ("ideas.set_status", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
     ("ideas.set_status", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
+    # The map's area and categories: the community's admins.
+    ("map.configure", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
+    ("map.configure", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
     # Announcements: readable like their community; comments and reactions, no contributions.
     ("item.view", LYON_UPDATE, set(ROLES)),
     ("item.view", COUNCIL_UPDATE, COUNCIL_INSIDERS),
