@@ -1,12 +1,12 @@
 #!/bin/sh
-# Refresh the map's JavaScript libraries in assets/map/ from npm (Leaflet and
+# Refresh the map's JavaScript libraries in assets/map-lib/ from npm (Leaflet and
 # Leaflet.markercluster: their minified dist files and licences). The app serves them
 # itself: no CDN is ever contacted by a visitor's browser. Run: sh scripts/map_assets.sh
 set -eu
 LEAFLET=1.9.4
 CLUSTER=1.5.3
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DEST="$ROOT/assets/map"
+DEST="$ROOT/assets/map-lib"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
@@ -21,4 +21,4 @@ cp cluster/package/dist/leaflet.markercluster.js cluster/package/dist/MarkerClus
    cluster/package/dist/MarkerCluster.Default.css "$DEST/"
 cp cluster/package/MIT-LICENCE.txt "$DEST/LICENSE-leaflet.markercluster.txt"
 sed -i "/sourceMappingURL/d" "$DEST/leaflet.js" "$DEST/leaflet.markercluster.js"
-echo "assets/map: Leaflet $LEAFLET, Leaflet.markercluster $CLUSTER"
+echo "assets/map-lib: Leaflet $LEAFLET, Leaflet.markercluster $CLUSTER"

@@ -45,7 +45,7 @@ async def test_the_panel_sends_the_map_once_without_pins_and_a_small_frame(sessi
                        lat=43.70 + k / 1000, lon=7.26, category_id=nice["cat"],
                        title=f"Pin {k}", body="Loud.")
     state = await _panel(session, nice, nice["b"].user_id)
-    assert state.can_place and "/map/leaflet.js" in state.html
+    assert state.can_place and "/map-lib/leaflet.js" in state.html
     assert "cdn" not in state.html.lower() and "Pin 3" not in state.html
     assert "pins.geojson?key=" in state.html
     assert len(state.pins) == 20 and state.has_more

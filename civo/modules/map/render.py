@@ -1,6 +1,6 @@
 """The map's HTML for the phase panel's iframe (``src_doc``), rendered with folium.
 
-folium draws the Leaflet map; every script and stylesheet is the app's own (``assets/map``:
+folium draws the Leaflet map; every script and stylesheet is the app's own (``assets/map-lib``:
 Leaflet, Leaflet.markercluster, ``civo-map.js``): folium's default CDN files (Leaflet from
 jsDelivr, jQuery, Bootstrap, Font Awesome) are replaced, so the page loads nothing from
 another site. The pins are not in this HTML: ``civo-map.js`` fetches them as GeoJSON from
@@ -21,7 +21,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-ASSETS = "/map"
+ASSETS = "/map-lib"
 JS = (("leaflet", f"{ASSETS}/leaflet.js"),
       ("markercluster", f"{ASSETS}/leaflet.markercluster.js"),
       ("civo_map", f"{ASSETS}/civo-map.js"))

@@ -18,6 +18,7 @@ from reflex_base.vars.base import Var
 from reflex_components_core.core.window_events import WindowEventListener
 
 from civo.db import run_service
+from civo.i18n import N_
 from civo.modules.map import geo, render
 from civo.modules.map import services as maps
 from civo.services.errors import CivoError
@@ -446,7 +447,7 @@ class MapAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(phase_id, error)
             return
-        self._ok(phase_id, "The map's area was saved.")
+        self._ok(phase_id, N_("The map's area was saved."))
 
     @rx.event
     async def add_category(self, form: dict[str, Any]):
@@ -461,7 +462,7 @@ class MapAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(phase_id, error)
             return
-        self._ok(phase_id, "The category was added.")
+        self._ok(phase_id, N_("The category was added."))
         return rx.set_value(f"map-{phase_id}-cat-name", "")
 
     @rx.event
@@ -475,7 +476,7 @@ class MapAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(phase_id, error)
             return
-        self._ok(phase_id, "The category was removed.")
+        self._ok(phase_id, N_("The category was removed."))
 
 
 class MapPageState(MapBase):
