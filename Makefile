@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install install-test seed migrate i18n bench bench-live
+.PHONY: run test install install-test seed migrate i18n bench bench-live bench-map
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
@@ -53,3 +53,8 @@ bench: install
 # counter, 100 and 300 crafted websocket clients, fan-out to 200 pages. ~5 minutes.
 bench-live: install-test
 	$(BIN)/python bench/live.py
+
+# The map under load (bench/map.py): 10,000 pins in one map phase, opened in Chromium;
+# time until clusters show and a click is answered, pins bytes, websocket frame sizes.
+bench-map: install-test
+	$(BIN)/python bench/map.py

@@ -38,6 +38,9 @@
       return icons[key];
     }
     document.body.dataset.ready = "0";
+    // Clusters need the map's zoom range (no tile layer gives it on a plain background).
+    map.setMinZoom(2);
+    map.setMaxZoom(19);
     if (!cfg.tiles) { new Grid({attribution: ""}).addTo(map); }
     map.attributionControl && map.attributionControl.setPrefix("Leaflet");
     var container = map.getContainer();

@@ -76,9 +76,7 @@ def _pane(state: type[MapBase], key: str, *children: rx.Component) -> rx.Compone
 
 def _frame(state: type[MapBase]) -> rx.Component:
     return rx.el.iframe(src_doc=state.html, id=FRAME_ID, class_name="map-frame",
-                        title=t("Map of the pins"), custom_attrs={
-                            "data-backend": backend_url(""),
-                            "sandbox": "allow-scripts allow-same-origin"})
+                        title=t("Map of the pins"), custom_attrs={"data-backend": backend_url("")})
 
 
 def _card(state: type[MapBase]) -> rx.Component:
@@ -246,7 +244,7 @@ def map_admin_panel(phase: rx.Var) -> rx.Component:
                      input_mode="decimal", width="9rem"),
             spacing="1")
 
-    return rx.vstack(
+    editor = rx.vstack(
         rx.heading(t("Map area"), as_="h4", size="3"),
         rx.form(rx.vstack(
             rx.hstack(number("lat", N_("Centre latitude")),
@@ -269,7 +267,7 @@ def map_admin_panel(phase: rx.Var) -> rx.Component:
         rx.el.ul(rx.foreach(cats, lambda c: rx.el.li(rx.hstack(
             _dot(c["colour"].to(str)), rx.text(c["glyph"].to(str), " ", c["name"].to(str)),
             rx.button(t("Remove"), type="button", size="1", variant="soft", color_scheme="red",
-                      on_click=MapAdminState.remove_category(phase["id"].to(int),
+                      on_click=MapAdminState.remove_category(c["phase_id"].to(int),
                                                              c["id"].to(int)),
                       aria_label=t("Remove") + ": " + c["name"].to(str)),
             spacing="2", align="center"))), class_name="plain-list stack",
@@ -300,8 +298,13 @@ def map_admin_panel(phase: rx.Var) -> rx.Component:
         rx.cond(MapAdminState.saved[pid].to(str) != "",
                 rx.text(MapAdminState.saved[pid].to(str), role="status", size="2",
                         id=prefix + "saved")),
-        spacing="3", align="stretch", on_mount=MapAdminState.load(phase["id"].to(int)),
-        class_name="map-admin")
+        spacing="3", align="stretch", class_name="map-admin")
+    # Loaded on demand (an on_mount inside the phases' loop would lose its phase).
+    return rx.cond(
+        MapAdminState.areas.contains(pid), editor,
+        rx.button(rx.icon("map", aria_hidden="true"), t("Edit the map's area and categories"),
+                  type="button", variant="soft", high_contrast=True, id=prefix + "edit",
+                  on_click=MapAdminState.load(phase["id"].to(int))))
 
 
 def map_results() -> rx.Component:

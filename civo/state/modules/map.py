@@ -411,7 +411,9 @@ class MapAdminState(ParticipationViews):
             "north": f"{a.north:.5f}" if a.explicit_bounds else "",
             "east": f"{a.east:.5f}" if a.explicit_bounds else "",
             "inside": "on" if a.pins_inside else ""}}
-        self.cats = {**self.cats, key: found.categories}
+        # Each row names its phase: the remove button's event needs no outer loop variable.
+        self.cats = {**self.cats, key: [{**c, "phase_id": phase_id}
+                                        for c in found.categories]}
 
     def _fail(self, phase_id: int, error: CivoError) -> None:
         self.errors = {**self.errors, str(phase_id): self._error_text(error)}
