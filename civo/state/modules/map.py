@@ -36,27 +36,10 @@ def _message_spec(e: Var) -> tuple[Var[str]]:
 
 
 class MapMessages(WindowEventListener):
-    """Listens to ``message`` events on the window (the map iframe's postMessage) and
-    hands only Civo's own ("civo-map:…") to ``on_message``."""
+    """Listens to ``message`` events on the window (the map iframe's postMessage); the
+    handler keeps only Civo's own ("civo-map:…", at most 400 characters)."""
 
     on_message: EventHandler[_message_spec]
-
-    def add_hooks(self) -> list[str | Var[Any]]:
-        hooks: list[str | Var[Any]] = []
-        for prop_name, trigger in self.event_triggers.items():
-            if prop_name != "on_message":
-                continue
-            hooks.append(Var(f"""
-useEffect(() => {{
-    if (typeof window === 'undefined') return;
-    const fn = {Var.create(trigger)};
-    const only = (e) => {{
-        if (typeof e.data === 'string' && e.data.startsWith('civo-map:')) fn(e);
-    }};
-    window.addEventListener('message', only);
-    return () => window.removeEventListener('message', only);
-}}, []);"""))
-        return hooks
 
 
 def _to_frame(message: dict[str, Any]) -> rx.event.EventSpec:
@@ -77,8 +60,11 @@ def parse_message(raw: Any) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("t"), str) else None
 
 
-class MapBase(ParticipationViews):
-    """What the phase panel and the /map page share: the list beside the map, the card."""
+class MapBase(rx.State, mixin=True):
+    """What the phase panel and the /map page share: the list beside the map, the card.
+
+    A mixin, so each page's state has its own copy of these vars and handlers (a handler
+    inherited from a parent state would run on the parent's instance)."""
 
     html: str = ""
     categories: list[dict[str, Any]] = []
@@ -201,7 +187,7 @@ class MapBase(ParticipationViews):
             return await self._on_message(data)
 
 
-class MapState(MapBase):
+class MapState(MapBase, ParticipationViews):
     """One map phase's panel."""
 
     can_place: bool = False
@@ -481,7 +467,7 @@ class MapAdminState(ParticipationViews):
         self._ok(phase_id, N_("The category was removed."))
 
 
-class MapPageState(MapBase):
+class MapPageState(MapBase, ParticipationViews):
     """/map: the pins of every open map phase in the communities the citizen follows (a
     visitor: the public ones), filterable by community and category."""
 
