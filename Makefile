@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install install-test seed migrate i18n bench bench-live bench-budget bench-survey
+.PHONY: run test install install-test seed migrate i18n bench bench-live bench-budget bench-survey bench-map
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
@@ -65,3 +65,8 @@ bench-budget: install
 # results of every question in SQL and the submit of one response. ~1 minute.
 bench-survey: install
 	$(BIN)/python bench/survey.py
+
+# The map under load (bench/map.py): 10,000 pins in one map phase, opened in Chromium;
+# time until clusters show and a click is answered, pins bytes, websocket frame sizes.
+bench-map: install-test
+	$(BIN)/python bench/map.py

@@ -116,3 +116,17 @@ async def export_csv(project_id: Id) -> Response:
     return Response(text, media_type="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="civo-project-{project_id}.csv"'})
+
+
+def _module_routes() -> None:
+    """Each module's own open-data routes (``ModuleSpec.api``), under the same prefix and
+    rate limit; the core never names a module."""
+    from civo.modules import MODULES
+
+    for spec in MODULES:
+        sub = spec.api_router()
+        if sub is not None:
+            router.include_router(sub)
+
+
+_module_routes()

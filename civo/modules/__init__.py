@@ -1,12 +1,13 @@
 """Participation modules. A new module adds its own package and ONE line below."""
 
-from civo.modules import debate, ideas, survey
+from civo.modules import debate, ideas, map, survey
 from civo.modules.registry import ModuleSpec, Registry
 
 MODULES = Registry((
     debate.SPEC,
     ideas.SPEC,
     survey.SPEC,
+    map.SPEC,
 ))
 
 __all__ = ["MODULES", "ModuleSpec"]

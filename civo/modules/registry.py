@@ -103,6 +103,8 @@ class UI:
     # () -> the community page's invitation to take part in one of the module's open
     # phases (e.g. "answer our questionnaire"); every module's is drawn there.
     invitation: Any = NOT_APPLICABLE
+    # () -> the module's page part across communities (the map's /map); optional
+    overview: Any = NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,9 @@ class ModuleSpec:
         commands: dotted paths of ``add_command(subparsers) -> None`` functions adding the
             module's ``python -m civo.cli`` commands; each sets a ``run(args) -> int``
             default on its parser (e.g. the budget's ``budget-outcome FILE.pb``).
+        api: optional dotted path to a FastAPI ``APIRouter`` of the module's own open-data
+            routes, mounted under ``/api/v1`` with its rate limit (paths start with
+            ``/modules/<key>/``); NOT_APPLICABLE when it has none.
     """
 
     key: str
@@ -180,6 +185,7 @@ class ModuleSpec:
     export_columns: tuple[str, ...] = ()
     open_data_fields: tuple[str, ...] = ()
     commands: tuple[str, ...] = ()
+    api: Any = NOT_APPLICABLE
 
     def __post_init__(self) -> None:
         if not self.key.isalnum() or not self.key.islower():
@@ -217,6 +223,9 @@ class ModuleSpec:
         """Add the module's command-line commands to ``python -m civo.cli``'s subparsers."""
         for path in self.commands:
             _load(path)(subparsers)
+    def api_router(self) -> Any:
+        """The module's own API router, or None."""
+        return _load(self.api)
 
     def load(self, attribute: str) -> Callable[..., Any]:
         """Backwards-compatible lookup of a hook or a UI part by name."""

@@ -54,9 +54,14 @@ def account_page() -> rx.Component:
 
 
 def map_page() -> rx.Component:
+    """The modules' overviews across communities (the map module's pins of every followed
+    map consultation), or an honest empty page when no module offers one."""
+    from civo.modules import MODULES
+
+    parts = [build() for spec in MODULES if (build := spec.component("overview"))]
     return page_shell(
-        rx.text(t("Map consultations of the communities you follow will appear here. "
-                  "None is open yet.")),
-        rx.link(t("Browse communities"), href="/communities"),
+        *(parts or [rx.text(t("Map consultations of the communities you follow will appear "
+                              "here. None is open yet.")),
+                    rx.link(t("Browse communities"), href="/communities")]),
         heading=t("Map"),
     )

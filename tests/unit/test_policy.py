@@ -159,6 +159,9 @@ MATRIX = [
     ("survey.view_results", SURVEY_CITIZENS, {"lyon_admin", "platform_admin"}),
     ("survey.view_results", SURVEY_CLOSED, {"lyon_admin", "platform_admin"}),
     ("survey.view_results", SURVEY_PUBLISHED, set(ROLES)),
+    # The map's area and categories: the community's admins.
+    ("map.configure", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
+    ("map.configure", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
     # Announcements: readable like their community; comments and reactions, no contributions.
     ("item.view", LYON_UPDATE, set(ROLES)),
     ("item.view", COUNCIL_UPDATE, COUNCIL_INSIDERS),
