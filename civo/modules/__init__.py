@@ -1,11 +1,12 @@
 """Participation modules. A new module adds its own package and ONE line below."""
 
-from civo.modules import debate, ideas
+from civo.modules import budget, debate, ideas
 from civo.modules.registry import ModuleSpec, Registry
 
 MODULES = Registry((
     debate.SPEC,
     ideas.SPEC,
+    budget.SPEC,
 ))
 
 __all__ = ["MODULES", "ModuleSpec"]
