@@ -158,6 +158,8 @@ class ModuleSpec:
             CSV of the dashboard (its ``export`` hook fills them).
         open_data_fields: the public fields an items module adds to its contributions in
             ``/api/v1`` and the bulk open-data CSV (its ``open_data`` hook fills them).
+        periodic: optional dotted path of ``(*, session) -> int``, run by every
+            housekeeping round (e.g. reminders before a phase ends); idempotent.
     """
 
     key: str
@@ -173,6 +175,7 @@ class ModuleSpec:
     notification_kinds: Mapping[str, NotificationKind] = field(default_factory=dict)
     export_columns: tuple[str, ...] = ()
     open_data_fields: tuple[str, ...] = ()
+    periodic: Any = NOT_APPLICABLE
 
     def __post_init__(self) -> None:
         if not self.key.isalnum() or not self.key.islower():

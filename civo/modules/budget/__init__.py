@@ -87,6 +87,8 @@ SPEC = ModuleSpec(
                                        "submit it before the vote closes."),
             event="budget.reminder"),
     },
+    # Reminders 3 days before a vote ends (every housekeeping round; sent once per draft).
+    periodic="civo.modules.budget.services:send_reminders",
     hooks=Hooks(
         participants=_HOOKS + "participants",
         personal_data=_HOOKS + "personal_data",
