@@ -120,7 +120,7 @@ def receipt() -> rx.Component:
             rx.text(t("Keep it to check later that your ballot is counted. You can change "
                       "your ballot until voting closes."), size="2"),
             spacing="1"),
-        icon="receipt", color_scheme="green", id="budget-receipt"))
+        icon="receipt", color_scheme="green", high_contrast=True, id="budget-receipt"))
 
 
 def verify_form() -> rx.Component:
@@ -142,15 +142,15 @@ def verify_form() -> rx.Component:
 def budget_panel() -> rx.Component:
     return rx.vstack(
         rx.callout(rx.text(t("How to vote:"), " ", rx.text.strong(B.rule_text)),
-                   icon="info", color_scheme="indigo", id="budget-rule"),
+                   icon="info", color_scheme="indigo", high_contrast=True, id="budget-rule"),
         error_callout(B.error, "budget-error"),
         rx.cond(~B.can_vote & (B.problem != ""),
                 rx.callout(rx.hstack(
                     rx.text(B.problem, id="budget-problem"),
                     rx.cond(~AppState.signed_in,
                             rx.link(t("Sign in"), href="/login", underline="always")),
-                    spacing="2", wrap="wrap"), icon="lock", color_scheme="gray")),
-        rx.cond(B.notice != "", rx.callout(B.notice, icon="bell", id="budget-notice",
+                    spacing="2", wrap="wrap"), icon="lock", color_scheme="gray", high_contrast=True)),
+        rx.cond(B.notice != "", rx.callout(B.notice, icon="bell", high_contrast=True, id="budget-notice",
                                            role="status")),
         receipt(),
         rx.heading(t("Projects"), as_="h3", size="4"),

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from civo import events, i18n, policy
+from civo.i18n import N_
 from civo.db import insert_ignore
 from civo.models import Phase, User
 from civo.models._common import utcnow
@@ -239,8 +240,18 @@ def import_pb(*, session: Session, actor: policy.Actor, phase_id: Any, data: byt
         raise ValidationError("Import into an empty ballot: remove its projects first.")
     if not isinstance(data, bytes | bytearray) or len(data) > 50 * 1024 * 1024:
         raise ValidationError("Choose a .pb file of at most 50 MB.")
-    return pabulib.import_into_phase(session, where.phase.id, bytes(data),
-                                     with_votes=bool(with_votes))
+    try:
+        text = bytes(data).decode("utf-8-sig")
+        parsed = pabulib.parse(text)
+        done = pabulib.import_into(session, where.phase.id, parsed, votes=bool(with_votes))
+    except UnicodeDecodeError:
+        raise ValidationError("This file is not a pabulib .pb file (not UTF-8 text).") from None
+    except pabulib.PabulibError as error:
+        session.rollback()
+        raise ValidationError("This .pb file cannot be imported: {reason}",
+                              reason=str(error)) from None
+    session.commit()
+    return {"projects": done.projects, "ballots": done.ballots}
 
 
 def export_pb(*, session: Session, actor: policy.Actor, phase_id: Any) -> tuple[str, str]:
@@ -248,8 +259,15 @@ def export_pb(*, session: Session, actor: policy.Actor, phase_id: Any) -> tuple[
     where = _managed(session, actor, phase_id)
     from civo.modules.budget import pabulib
 
-    return (f"civo-budget-{where.phase.id}.pb",
-            pabulib.export_phase(session, where.phase.id))
+    rule = rule_of(where.phase)
+    settings = where.phase.settings or {}
+    outcome_rule = settings.get("outcome_rule") or "greedy"
+    return (f"civo-budget-{where.phase.id}.pb", pabulib.export_phase(
+        session, where.phase.id, budget=rule.budget,
+        vote_type="cumulative" if rule.uses_points else "approval", rule=outcome_rule,
+        completion="greedy" if settings.get("greedy_completion") else "none",
+        meta={"description": where.project.title, "unit": where.phase.title,
+              "currency": currency_of(where)}))
 
 
 # ---- eligibility -----------------------------------------------------------------------
@@ -261,13 +279,13 @@ def eligibility_problem(session: Session, actor: policy.Actor, where: items.Wher
     from civo.services import places
 
     if not actor.signed_in:
-        return "Please sign in to vote."
+        return N_("Please sign in to vote.")
     if not actor.confirmed:
-        return "Confirm your email address to vote."
+        return N_("Confirm your email address to vote.")
     if not policy.phase_is_open(actor, where):
-        return "Voting is closed."
+        return N_("Voting is closed.")
     if not policy.can(actor, "budget.vote", where):
-        return "You are not allowed to do that."
+        return N_("You are not allowed to do that.")
     from civo.modules.budget import SPEC
 
     if SPEC.setting("residents_only").stored(where.phase.settings or {}):
@@ -275,7 +293,7 @@ def eligibility_problem(session: Session, actor: policy.Actor, where: items.Wher
         inside = home is not None and where.community.place_id in {
             p.id for p in places.ancestors(session, home)}
         if not inside:
-            return "Only residents of this community's place may vote in this budget."
+            return N_("Only residents of this community's place may vote in this budget.")
     return None
 
 
@@ -522,7 +540,8 @@ def compute_outcome(*, session: Session, phase_id: int) -> None:
 
     phase = session.get(Phase, phase_id)
     settings = phase.settings or {}
-    outcome.compute(session, phase_id, rule=settings.get("outcome_rule") or "greedy",
+    outcome.compute(session, phase_id, budget=rule_of(phase).budget,
+                    rule=settings.get("outcome_rule") or "greedy",
                     completion="greedy" if settings.get("greedy_completion") else "none")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import reflex as rx
 
 from civo import i18n
+from civo.i18n import N_
 from civo.db import run_service
 from civo.modules.budget import services as budget
 from civo.services.errors import CivoError
@@ -271,7 +272,7 @@ class BudgetAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(error)
             return
-        self._ok("The project is on the ballot.")
+        self._ok(N_("The project is on the ballot."))
         await self._refresh()
 
     @rx.event
@@ -282,7 +283,7 @@ class BudgetAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(error)
             return
-        self._ok("The project was removed from the ballot.")
+        self._ok(N_("The project was removed from the ballot."))
         await self._refresh()
 
     @rx.event
@@ -296,7 +297,7 @@ class BudgetAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(error)
             return
-        self._ok("The idea is on the ballot; its author was told.")
+        self._ok(N_("The idea is on the ballot; its author was told."))
         await self._refresh()
 
     @rx.event
@@ -310,7 +311,7 @@ class BudgetAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(error)
             return
-        self._ok("Imported {n} projects.", n=(done or {}).get("projects", 0))
+        self._ok(N_("Imported {n} projects."), n=(done or {}).get("projects", 0))
         await self._refresh()
 
     @rx.event
@@ -331,7 +332,7 @@ class BudgetAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(error)
             return
-        self._ok("Voting is closed.")
+        self._ok(N_("Voting is closed."))
         await self._refresh()
 
     @rx.event
@@ -342,7 +343,7 @@ class BudgetAdminState(ParticipationViews):
         except CivoError as error:
             self._fail(error)
             return
-        self._ok("The results are public; the authors of funded ideas were told.")
+        self._ok(N_("The results are public; the authors of funded ideas were told."))
         await self._refresh()
         self._deliver_soon()
 
@@ -387,7 +388,7 @@ class BudgetAdminState(ParticipationViews):
                                        reason=failed or self.outcome_text)
                 self.message = ""
             else:
-                self._ok("The outcome is computed: check it, then publish it.")
+                self._ok(N_("The outcome is computed: check it, then publish it."))
 
     @rx.event(background=True)
     async def watch_turnout(self):
