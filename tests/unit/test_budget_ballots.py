@@ -332,3 +332,61 @@ def test_200_concurrent_saves_and_submits_lose_nothing_and_count_nothing_twice(s
     counts = budget.turnout(session=session, actor=paris["admin"], phase_id=phase)
     assert (counts.submitted, counts.drafts) == (200, 0)
     assert session.exec(select(sa.func.count(sa.distinct(BudgetProject.id)))).one() == 8
+
+
+# ---- outcome: compute in a thread, publish, results, "your idea was funded" ---------------
+
+
+def test_compute_publish_results_and_funded_idea_authors_are_told(session, paris):
+    pytest.importorskip("civo.modules.budget.outcome")  # budgetcore's outcome rules
+    from civo.modules.ideas import services as ideas
+    from civo.state.modules.budget import _results_view
+
+    phase = session.get(Phase, paris["phase"])
+    session.add(Phase(project_id=phase.project_id, position=1, title="Ideas",
+                      module_key="ideas", status="open"))
+    session.commit()
+    ideas_phase = session.exec(select(Phase.id).where(Phase.module_key == "ideas",
+                                                      Phase.project_id == phase.project_id)
+                               ).one()
+    idea = ideas.propose(session=session, actor=paris["b"], phase_id=ideas_phase,
+                         title="A fountain", body="Near the school.")
+    ideas.set_status(session=session, actor=paris["admin"], item_id=idea.id, status="accepted")
+    promoted = budget.promote_idea(session=session, actor=paris["admin"],
+                                   phase_id=paris["phase"], item_id=idea.id, cost="9000")
+    p = paris["projects"]
+    for who in (paris["a"], paris["b"]):
+        for pid in (p[0], p[1], promoted.id):
+            _add(session, who, paris["phase"], pid)
+        budget.submit(session=session, actor=who, phase_id=paris["phase"])
+    budget.close_voting(session=session, actor=paris["admin"], phase_id=paris["phase"])
+    assert budget.require_can_compute(session=session, actor=paris["admin"],
+                                      phase_id=paris["phase"]) == paris["phase"]
+    with pytest.raises(ValidationError):
+        budget.publish_results(session=session, actor=paris["admin"], phase_id=paris["phase"])
+    budget.compute_outcome(session=session, phase_id=paris["phase"])
+    state = budget.outcome_state(session=session, actor=paris["admin"], phase_id=paris["phase"])
+    assert state.status == "done" and state.progress == 100 and not state.published
+    assert _results_view(session, paris["a"], paris["phase"], "en") == {"published": False}
+    budget.publish_results(session=session, actor=paris["admin"], phase_id=paris["phase"])
+    view = _results_view(session, paris["a"], paris["phase"], "en")
+    assert view["rule"] == "Greedy by votes" and view["ballots"] == "2 ballots counted"
+    assert [w["title"] for w in view["winners"]][:3] == ["Project 0", "Project 1", "A fountain"]
+    assert view["winners"][0]["cost"] == "€40,000" and view["winners"][0]["votes"] == "2"
+    told = session.exec(select(Notification.kind).where(
+        Notification.user_id == paris["b"].user_id)).all()
+    assert "budget_funded" in told
+    assert hooks.open_data(session, paris["phase"])["outcome"]["selected"][:3] == [
+        p[0], p[1], promoted.id]
+
+
+def test_seed_shows_a_paris_budget_in_its_voting_phase_once(session):
+    from civo.services import seed
+
+    seed.seed_all(session=session)
+    seed.seed_all(session=session)
+    phases = session.exec(select(Phase).join(Project, Project.id == Phase.project_id).where(
+        Project.title == hooks.DEMO_PROJECT)).all()
+    assert len(phases) == 1 and phases[0].status == "open" and phases[0].module_key == "budget"
+    assert len(budget.projects(session=session, actor=policy.ANONYMOUS,
+                               phase_id=phases[0].id)) == 8

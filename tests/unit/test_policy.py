@@ -69,6 +69,9 @@ LYON_UPDATE = W(LYON, None, None, author_id=12)          # an update Lyon's admi
 OLD_LYON_UPDATE = W(OLD_LYON, None, None, author_id=12)
 COUNCIL_UPDATE = W(COUNCIL, None, None, author_id=13)
 MEMBERS_IDEA = W(COUNCIL, Proj(), Ph(), author_id=11)
+BUDGET_LYON = W(LYON, Proj(), Ph(module_key="budget"))
+CLOSED_BUDGET = W(LYON, Proj(), Ph(module_key="budget", status="closed"))
+BUDGET_COUNCIL = W(COUNCIL, Proj(), Ph(module_key="budget"))
 SIGNED_IN = set(ROLES) - {"anonymous"}
 COUNCIL_INSIDERS = {"member", "council_admin", "platform_admin"}
 
@@ -133,6 +136,16 @@ MATRIX = [
     ("item.delete", MEMBERS_IDEA, {"member"}),
     ("ideas.set_status", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
     ("ideas.set_status", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
+    # Budget: confirmed citizens vote in an open budget phase (eligibility by home place is
+    # the service's); its community's admins manage, compute and publish.
+    ("budget.vote", BUDGET_LYON, SIGNED_IN),
+    ("budget.vote", CLOSED_BUDGET, set()),
+    ("budget.vote", OPEN_LYON, set()),  # not a budget phase
+    ("budget.vote", BUDGET_COUNCIL, COUNCIL_INSIDERS),
+    ("budget.manage", BUDGET_LYON, {"lyon_admin", "platform_admin"}),
+    ("budget.manage", CLOSED_BUDGET, {"lyon_admin", "platform_admin"}),
+    ("budget.manage", BUDGET_COUNCIL, {"council_admin", "platform_admin"}),
+    ("budget.manage", OPEN_LYON, set()),
     # Announcements: readable like their community; comments and reactions, no contributions.
     ("item.view", LYON_UPDATE, set(ROLES)),
     ("item.view", COUNCIL_UPDATE, COUNCIL_INSIDERS),
