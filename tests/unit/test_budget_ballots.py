@@ -390,3 +390,29 @@ def test_seed_shows_a_paris_budget_in_its_voting_phase_once(session):
     assert len(phases) == 1 and phases[0].status == "open" and phases[0].module_key == "budget"
     assert len(budget.projects(session=session, actor=policy.ANONYMOUS,
                                phase_id=phases[0].id)) == 8
+
+
+def test_import_a_pb_file_then_export_it_through_the_admin_services(session, paris):
+    pytest.importorskip("civo.modules.budget.pabulib")  # budgetcore's file format
+    from pathlib import Path
+
+    data = Path("/work/shared/data/pabulib/Netherlands_Assen_2024.pb")
+    if not data.exists():
+        pytest.skip("the Pabulib data set is not on this machine")
+    empty = _phase(session, settings={"total_budget": 100000, "ballot_rule": "approval",
+                                      "max_choices": 14})
+    with pytest.raises(PermissionDenied):
+        budget.import_pb(session=session, actor=paris["a"], phase_id=empty,
+                         data=data.read_bytes())
+    with pytest.raises(ValidationError) as refused:
+        budget.import_pb(session=session, actor=paris["admin"], phase_id=empty,
+                         data=b"META\nkey;value\nbudget;nope\n")
+    assert "cannot be imported" in refused.value.message
+    with pytest.raises(ValidationError):  # the Paris ballot already holds projects
+        budget.import_pb(session=session, actor=paris["admin"], phase_id=paris["phase"],
+                         data=data.read_bytes())
+    done = budget.import_pb(session=session, actor=paris["admin"], phase_id=empty,
+                            data=data.read_bytes())
+    assert done["projects"] == 14
+    name, text = budget.export_pb(session=session, actor=paris["admin"], phase_id=empty)
+    assert name.endswith(".pb") and text.startswith("META") and "PROJECTS" in text

@@ -116,7 +116,8 @@ def receipt() -> rx.Component:
         rx.vstack(
             rx.text(B.state_text, weight="bold"),
             rx.text(t("Your verification code:"), " ",
-                    rx.code(B.receipt_code, id="budget-receipt-code")),
+                    rx.text.strong(B.receipt_code, id="budget-receipt-code", font_family="monospace",
+                                   letter_spacing="0.05em")),
             rx.text(t("Keep it to check later that your ballot is counted. You can change "
                       "your ballot until voting closes."), size="2"),
             spacing="1"),
@@ -267,13 +268,21 @@ def budget_admin_panel(phase: rx.Var) -> rx.Component:
                                   id="budget-promote"),
                         spacing="2", align="end", wrap="wrap"),
                         on_submit=A.promote, reset_on_submit=True)),
-                    rx.upload.root(
+                    rx.el.label(rx.el.input(type="checkbox", checked=A.import_votes,
+                                            on_change=A.choose_import_votes,
+                                            id="budget-pb-votes"),
+                                " ", t("Import the file's votes too, as paper ballots"),
+                                class_name="checkbox-label"),
+                    rx.box(rx.upload.root(
                         rx.button(rx.icon("file-up", aria_hidden="true"),
                                   t("Import a pabulib .pb file"), type="button",
                                   variant="soft", high_contrast=True),
                         id="budget-pb", max_files=1, multiple=False, no_drag=True,
                         accept={"text/plain": [".pb"]},
                         on_drop=A.import_pb(rx.upload_files(upload_id="budget-pb"))),
+                        # assets/civo.js names the hidden file input after this.
+                        data_file_label=t("Import a pabulib .pb file"),
+                        display="inline-block"),
                     rx.hstack(
                         rx.button(t("Close voting"), type="button", on_click=A.close_voting,
                                   variant="soft", high_contrast=True, id="budget-close"),
@@ -296,6 +305,7 @@ def budget_admin_panel(phase: rx.Var) -> rx.Component:
                                                           id="budget-outcome")),
                     rx.cond(A.published, rx.text(t("The results are published."),
                                                  id="budget-published")),
-                    spacing="3", align="stretch")),
+                    # Shown again after a reload of the page: fresh figures.
+                    spacing="3", align="stretch", on_mount=A.refresh)),
         spacing="3", align="stretch"),
         aria_labelledby="budget-admin-heading", class_name="budget-admin")

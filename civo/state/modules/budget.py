@@ -237,6 +237,8 @@ class BudgetAdminState(ParticipationViews):
     message: str = ""
     failure: str = ""
     computing: bool = False
+    # Import a .pb file's votes too, as paper ballots.
+    import_votes: bool = False
     _watching: int = 0
 
     def _fail(self, error: CivoError) -> None:
@@ -301,17 +303,23 @@ class BudgetAdminState(ParticipationViews):
         await self._refresh()
 
     @rx.event
+    def choose_import_votes(self, on: bool):
+        self.import_votes = on is True
+
+    @rx.event
     async def import_pb(self, files: list[rx.UploadFile]):
         if not files:
             return
         try:
             data = await files[0].read(50 * 1024 * 1024 + 1)
             done = await run_service(budget.import_pb, actor=await self._actor(),
-                                     phase_id=self.phase_id, data=data)
+                                     phase_id=self.phase_id, data=data,
+                                     with_votes=self.import_votes)
         except CivoError as error:
             self._fail(error)
             return
-        self._ok(N_("Imported {n} projects."), n=(done or {}).get("projects", 0))
+        self._ok(N_("Imported {n} projects and {m} paper ballots."),
+                 n=(done or {}).get("projects", 0), m=(done or {}).get("ballots", 0))
         await self._refresh()
 
     @rx.event
