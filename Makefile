@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install install-test seed migrate i18n bench bench-live
+.PHONY: run test install install-test seed migrate i18n bench bench-live bench-budget
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Civo needs Python 3.11+"; exit 1; }
@@ -19,6 +19,8 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# pabutools (the budget outcome tests' reference) without its gurobipy requirement
+	$(BIN)/python -m pip install --quiet --no-deps "pabutools>=1.2"
 	touch $@
 
 install: $(VENV)/.installed
@@ -53,3 +55,8 @@ bench: install
 # counter, 100 and 300 crafted websocket clients, fan-out to 200 pages. ~5 minutes.
 bench-live: install-test
 	$(BIN)/python bench/live.py
+
+# Budget outcomes (bench/budget.py): 100 projects x 50,000 voters (5 approvals each), the
+# Method of Equal Shares with Add1 and greedy by votes; ~1 minute (mostly building the data).
+bench-budget: install
+	$(BIN)/python bench/budget.py
