@@ -130,12 +130,9 @@ def test_admin_sets_up_a_budget_with_a_promoted_idea_and_the_loop_closes(
         browser: Browser, base_url: str, smtp):
     from civo.models import Phase
     from civo.models.notifications import Notification
-    from civo.modules.budget import services as budget
+    from civo.modules.budget import ballots
     from civo.services import accounts
 
-    import pytest
-
-    pytest.importorskip("civo.modules.budget.outcome")  # budgetcore's outcome rules
     project_id, idea_id = _greener()
     admin_ctx, admin = _signed_in(browser, base_url, ADMIN,
                                   viewport={"width": 1280, "height": 900})
@@ -193,12 +190,12 @@ def test_admin_sets_up_a_budget_with_a_promoted_idea_and_the_loop_closes(
         from tests.unit.conftest import make_user
 
         b = make_user(s, email="b.voter@example.org", name="Bruno Blanc")
-        budget.set_points(session=s, actor=accounts.actor_for(session=s, user_id=b),
+        ballots.set_points(session=s, actor=accounts.actor_for(session=s, user_id=b),
                           phase_id=phase_id, project_id=ids["Schoolyard project 3"], points=1)
         s.execute(sa.update(Phase).where(Phase.id == phase_id).values(
             ends_on=(utcnow() + timedelta(days=2)).date()))
         s.commit()
-        assert budget.send_reminders(session=s) == 1
+        assert ballots.send_reminders(session=s) == 1
         assert s.execute(sa.select(Notification.kind).where(
             Notification.user_id == b)).scalars().all() == ["budget_reminder"]
 

@@ -88,7 +88,7 @@ SPEC = ModuleSpec(
             event="budget.reminder"),
     },
     # Reminders 3 days before a vote ends (every housekeeping round; sent once per draft).
-    periodic="civo.modules.budget.services:send_reminders",
+    periodic="civo.modules.budget.ballots:send_reminders",
     hooks=Hooks(
         participants=_HOOKS + "participants",
         personal_data=_HOOKS + "personal_data",

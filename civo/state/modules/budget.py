@@ -15,9 +15,11 @@ from typing import Any
 import reflex as rx
 
 from civo import i18n
-from civo.i18n import N_
 from civo.db import run_service
+from civo.i18n import N_
+from civo.modules.budget import ballots
 from civo.modules.budget import services as budget
+from civo.modules.budget.rules import money
 from civo.services.errors import CivoError
 from civo.state.participation import ParticipationViews
 from civo.state.project import ProjectState
@@ -31,14 +33,14 @@ def _view(session, actor, phase_id: int, locale: str) -> dict[str, Any]:
     rule = budget.rule_of(where.phase)
     cur = budget.currency_of(where)
     projects = budget.projects(session=session, actor=actor, phase_id=phase_id)
-    ballot = budget.my_ballot(session=session, actor=actor, phase_id=phase_id)
-    problem = budget.eligibility_problem(session, actor, where)
+    ballot = ballots.my_ballot(session=session, actor=actor, phase_id=phase_id)
+    problem = ballots.eligibility_problem(session, actor, where)
     zone = where.community.timezone or None
     costs = {p.id: p.cost for p in projects}
     summary = rule.summary(ballot.lines, costs)
 
     def amount(n: int) -> str:
-        return budget.money(n, cur, locale)
+        return money(n, cur, locale)
 
     if rule.uses_points:
         used_text = i18n.gettext(locale, "{used} of {total} points given",
@@ -128,7 +130,7 @@ class BudgetState(ParticipationViews):
         actor = await self._actor()
         was = self.status
         try:
-            await run_service(budget.set_points, actor=actor, phase_id=self._phase_id,
+            await run_service(ballots.set_points, actor=actor, phase_id=self._phase_id,
                               project_id=project_id, points=points, locale=self.lang)
         except CivoError as error:
             self.refusal = self._error_text(error)
@@ -155,7 +157,7 @@ class BudgetState(ParticipationViews):
     async def submit(self):
         actor = await self._actor()
         try:
-            await run_service(budget.submit, actor=actor, phase_id=self._phase_id,
+            await run_service(ballots.submit, actor=actor, phase_id=self._phase_id,
                               locale=self.lang)
         except CivoError as error:
             self.refusal, self.refusal_project = self._error_text(error), 0
@@ -170,7 +172,7 @@ class BudgetState(ParticipationViews):
     async def verify(self, form: dict[str, Any]):
         """"Is my ballot counted?" by its verification code (anyone with the code)."""
         try:
-            found = await run_service(budget.verify, code=form.get("code", ""))
+            found = await run_service(ballots.verify, code=form.get("code", ""))
         except CivoError as error:
             self.verify_text = self._error_text(error)
             return
@@ -208,14 +210,14 @@ def _results_view(session, actor, phase_id: int, locale: str) -> dict[str, Any]:
         rule += " — " + i18n.gettext(locale, "with greedy completion")
 
     def row(d: dict[str, Any]) -> dict[str, Any]:
-        return {"id": d["id"], "title": d["title"], "cost": budget.money(d["cost"], cur, locale),
+        return {"id": d["id"], "title": d["title"], "cost": money(d["cost"], cur, locale),
                 "votes": i18n.format_number(d["votes"], locale),
                 "idea_id": d.get("idea_id", 0)}
 
     return {"published": True, "rule": rule,
             "spent": i18n.gettext(locale, "{spent} of {budget} spent",
-                                  spent=budget.money(data["spent"], cur, locale),
-                                  budget=budget.money(data["budget"], cur, locale)),
+                                  spent=money(data["spent"], cur, locale),
+                                  budget=money(data["budget"], cur, locale)),
             "ballots": i18n.ngettext(locale, "{n} ballot counted", "{n} ballots counted",
                                      data["ballots"]),
             "winners": [row(d) for d in data["winners"]],
@@ -430,10 +432,10 @@ def _admin_view(session, actor, phase_id: int, locale: str) -> dict[str, Any]:
     if outcome.status == "done":
         text = i18n.ngettext(locale, "{n} project selected", "{n} projects selected",
                              outcome.selected) + " — " + i18n.gettext(
-            locale, "{spent} spent", spent=budget.money(outcome.spent, cur, locale))
+            locale, "{spent} spent", spent=money(outcome.spent, cur, locale))
     elif outcome.status == "failed":
         text = outcome.error
-    return {"items": [{"id": p.id, "title": p.title, "cost": budget.money(p.cost, cur, locale),
+    return {"items": [{"id": p.id, "title": p.title, "cost": money(p.cost, cur, locale),
                        "from_idea": p.idea_id != 0} for p in projects],
             "ideas": [{"id": str(i.id), "title": i.title} for i in ideas],
             "submitted": counts.submitted, "drafts": counts.drafts,
