@@ -105,6 +105,8 @@ def test_citizen_builds_a_ballot_on_a_phone_finds_it_on_a_desktop_and_submits(
     page.locator("#budget-verify").click()
     expect(page.locator("#budget-verify-result")).to_contain_text("This ballot is counted")
     assert serious_violations(page) == []
+    page.emulate_media(color_scheme="dark")
+    assert serious_violations(page) == []
     desktop.close()
 
 
@@ -218,7 +220,9 @@ def test_admin_sets_up_a_budget_with_a_promoted_idea_and_the_loop_closes(
     goto(page, base_url, f"/p/{project_id}/{phase_id}")
     expect(page.locator("#budget-winners")).to_contain_text("Rain gardens in every yard")
     expect(page.locator("#budget-results-rule")).to_contain_text("Greedy by votes")
-    assert serious_violations(page) == []
+    for mode in ("light", "dark"):
+        page.emulate_media(color_scheme=mode)
+        assert serious_violations(page) == [], mode
     goto(page, base_url, "/notifications")
     expect(page.locator("main")).to_contain_text("Your idea “Rain gardens in every yard” was "
                                                  "funded")

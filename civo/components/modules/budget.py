@@ -132,7 +132,7 @@ def verify_form() -> rx.Component:
                         class_name="field-label"),
             rx.input(name="code", id="budget-verify-code", max_length=20,
                      auto_complete="off"),
-            rx.button(t("Check"), type="submit", id="budget-verify"),
+            rx.button(t("Check"), type="submit", id="budget-verify", high_contrast=True),
             spacing="2", align="center", wrap="wrap"),
             on_submit=B.verify, reset_on_submit=False),
         rx.cond(B.verify_text != "", rx.text(B.verify_text, role="status",
