@@ -17,7 +17,7 @@ bulk-insert path as the Pabulib import. Then it times, through ``civo.modules.bu
 * ``greedy_from_db``: greedy by votes, the points summed by one SQL aggregate.
 
 The timings run in a fresh child process on the built database, so peak memory is that of
-computing, not of building: the child's peak resident set (``ru_maxrss``), interpreter and
+computing, not of building: the child's peak resident set (``VmHWM``), interpreter and
 libraries included. The last line is machine-readable::
 
     RESULT mes_add1_s=<x> greedy_s=<x> peak_mb=<x>
@@ -41,6 +41,15 @@ sys.path.insert(0, str(ROOT))
 
 
 def peak_mb() -> float:
+    """This process's peak resident memory: VmHWM (ru_maxrss would include the parent's peak
+    on Linux: it survives fork and exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

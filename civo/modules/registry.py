@@ -160,6 +160,9 @@ class ModuleSpec:
             ``/api/v1`` and the bulk open-data CSV (its ``open_data`` hook fills them).
         periodic: optional dotted path of ``(*, session) -> int``, run by every
             housekeeping round (e.g. reminders before a phase ends); idempotent.
+        commands: dotted paths of ``add_command(subparsers) -> None`` functions adding the
+            module's ``python -m civo.cli`` commands; each sets a ``run(args) -> int``
+            default on its parser (e.g. the budget's ``budget-outcome FILE.pb``).
     """
 
     key: str
@@ -176,6 +179,7 @@ class ModuleSpec:
     export_columns: tuple[str, ...] = ()
     open_data_fields: tuple[str, ...] = ()
     periodic: Any = NOT_APPLICABLE
+    commands: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.key.isalnum() or not self.key.islower():
@@ -208,6 +212,11 @@ class ModuleSpec:
     def component(self, name: str) -> Callable[..., Any] | None:
         """A UI part (for the UI layer), or None when NOT_APPLICABLE."""
         return _load(getattr(self.ui, name))
+
+    def add_commands(self, subparsers: Any) -> None:
+        """Add the module's command-line commands to ``python -m civo.cli``'s subparsers."""
+        for path in self.commands:
+            _load(path)(subparsers)
 
     def load(self, attribute: str) -> Callable[..., Any]:
         """Backwards-compatible lookup of a hook or a UI part by name."""

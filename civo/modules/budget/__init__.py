@@ -89,6 +89,8 @@ SPEC = ModuleSpec(
     },
     # Reminders 3 days before a vote ends (every housekeeping round; sent once per draft).
     periodic="civo.modules.budget.ballots:send_reminders",
+    # python -m civo.cli budget-outcome FILE.pb (check a published result).
+    commands=("civo.modules.budget.check:add_command",),
     hooks=Hooks(
         participants=_HOOKS + "participants",
         personal_data=_HOOKS + "personal_data",

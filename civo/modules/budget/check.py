@@ -1,6 +1,7 @@
 """Check a published result: import a ``.pb`` file into a scratch database built by the
 project's own migrations, compute its outcome with the app's own code, and report it in the
-file's own project ids (``python -m civo.cli budget-outcome FILE.pb``)."""
+file's own project ids (``python -m civo.cli budget-outcome FILE.pb``, declared in the
+module's SPEC as ``commands=("civo.modules.budget.check:add_command",)``)."""
 
 from __future__ import annotations
 
@@ -90,3 +91,45 @@ def check_file(path: str | Path, *, rule: str | None = None,
                 return outcome_of(session, pb, rule=rule, completion=completion)
         finally:
             engine.dispose()
+
+
+def add_command(subparsers) -> None:
+    """``python -m civo.cli budget-outcome FILE.pb [--rule …] [--completion …]``."""
+    parser = subparsers.add_parser(
+        "budget-outcome", help="compute the outcome of a Pabulib .pb file (in a scratch database)")
+    parser.add_argument("file", metavar="FILE.pb")
+    parser.add_argument("--rule", choices=("greedy", "mes-add1"),
+                        help="default: the rule named in the file's META")
+    parser.add_argument("--completion", choices=("none", "greedy"),
+                        help="greedy completion after MES (default: as META names it, else none)")
+    parser.set_defaults(run=lambda args: command(args.file, rule=args.rule,
+                                                 completion=args.completion))
+
+
+def command(path: str, *, rule: str | None = None, completion: str | None = None) -> int:
+    """Print the rule, the budget spent and ``selected: <ids>``; 1 for a malformed file."""
+    import logging
+    import os
+    import sys
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    root = Path(__file__).resolve().parents[3]
+    if (root / "alembic.ini").exists():
+        path = str(Path(path).resolve())
+        os.chdir(root)  # the migrations are found from the project root
+    try:
+        result = check_file(path, rule=rule, completion=completion)
+    except FileNotFoundError:
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return 2
+    except pabulib.PabulibError as exc:
+        print(f"error: {path}: {exc}", file=sys.stderr)
+        return 1
+    name = {"greedy": "greedy by votes", "mes-add1": "Method of Equal Shares with Add1"}[result.rule]
+    if result.rule == "mes-add1":
+        name += " and greedy completion" if result.completion == "greedy" else ", no completion"
+    print(f"rule: {result.rule} ({name})")
+    print(f"ballots: {result.ballots}")
+    print(f"budget spent: {result.spent} of {result.budget}")
+    print(f"selected: {','.join(result.selected)}")
+    return 0
