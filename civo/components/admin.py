@@ -22,11 +22,12 @@ def notes(state) -> rx.Component:
     """The state's success note and refusal, announced to screen readers."""
     return rx.fragment(
         rx.box(rx.cond(state.notice != "", rx.callout(state.notice, icon="check",
-                                                       color_scheme="green", id="admin-notice")),
+                                                       color_scheme="green", high_contrast=True,
+                                                       id="admin-notice")),
                role="status", aria_live="polite"),
         rx.cond(state.error != "", rx.callout(state.error, icon="triangle_alert",
                                               color_scheme="red", role="alert",
-                                              id="admin-error")),
+                                              high_contrast=True, id="admin-error")),
     )
 
 

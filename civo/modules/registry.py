@@ -163,6 +163,8 @@ class ModuleSpec:
             CSV of the dashboard (its ``export`` hook fills them).
         open_data_fields: the public fields an items module adds to its contributions in
             ``/api/v1`` and the bulk open-data CSV (its ``open_data`` hook fills them).
+        periodic: optional dotted path of ``(*, session) -> int``, run by every
+            housekeeping round (e.g. reminders before a phase ends); idempotent.
         commands: dotted paths of ``add_command(subparsers) -> None`` functions adding the
             module's ``python -m civo.cli`` commands; each sets a ``run(args) -> int``
             default on its parser (e.g. the budget's ``budget-outcome FILE.pb``).
@@ -184,6 +186,7 @@ class ModuleSpec:
     notification_kinds: Mapping[str, NotificationKind] = field(default_factory=dict)
     export_columns: tuple[str, ...] = ()
     open_data_fields: tuple[str, ...] = ()
+    periodic: Any = NOT_APPLICABLE
     commands: tuple[str, ...] = ()
     api: Any = NOT_APPLICABLE
 

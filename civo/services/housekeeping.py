@@ -17,11 +17,18 @@ log = logging.getLogger("civo.housekeeping")
 
 def run_once(*, session: Session) -> dict[str, int]:
     """One round of chores; returns what each did (for logs and tests)."""
+    from civo.modules import MODULES
+    from civo.modules.registry import _load
     from civo.services import privacy, throttle
 
-    return {"uploads_purged": uploads.purge_unattached(session=session),
+    done = {"uploads_purged": uploads.purge_unattached(session=session),
             "exports_purged": privacy.purge_exports(session=session),
             "throttle_purged": throttle.purge(session=session)}
+    for spec in MODULES:  # the modules' own periodic chores (reminders…)
+        chore = _load(spec.periodic)
+        if chore is not None:
+            done[f"{spec.key}_periodic"] = int(chore(session=session) or 0)
+    return done
 
 
 async def loop() -> None:

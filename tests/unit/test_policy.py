@@ -76,6 +76,9 @@ COUNCIL_UPDATE = W(COUNCIL, None, None, author_id=13, module_key="update")
 COMMENT_ON_LYON_UPDATE = W(LYON, None, None, author_id=10, target="comment")
 PHASELESS_IDEA = W(LYON, Proj(), None, author_id=10)
 MEMBERS_IDEA = W(COUNCIL, Proj(), Ph(), author_id=11)
+BUDGET_LYON = W(LYON, Proj(), Ph(module_key="budget"))
+CLOSED_BUDGET = W(LYON, Proj(), Ph(module_key="budget", status="closed"))
+BUDGET_COUNCIL = W(COUNCIL, Proj(), Ph(module_key="budget"))
 SIGNED_IN = set(ROLES) - {"anonymous"}
 SURVEY_CITIZENS = W(LYON, Proj(), Ph(module_key="survey"))
 SURVEY_VISITORS = W(LYON, Proj(), Ph(module_key="survey", settings={"audience": "visitors"}))
@@ -162,6 +165,16 @@ MATRIX = [
     # The map's area and categories: the community's admins.
     ("map.configure", CITIZENS_IDEA, {"lyon_admin", "platform_admin"}),
     ("map.configure", MEMBERS_IDEA, {"council_admin", "platform_admin"}),
+    # Budget: confirmed citizens vote in an open budget phase (eligibility by home place is
+    # the service's); its community's admins manage, compute and publish.
+    ("budget.vote", BUDGET_LYON, SIGNED_IN),
+    ("budget.vote", CLOSED_BUDGET, set()),
+    ("budget.vote", OPEN_LYON, set()),  # not a budget phase
+    ("budget.vote", BUDGET_COUNCIL, COUNCIL_INSIDERS),
+    ("budget.manage", BUDGET_LYON, {"lyon_admin", "platform_admin"}),
+    ("budget.manage", CLOSED_BUDGET, {"lyon_admin", "platform_admin"}),
+    ("budget.manage", BUDGET_COUNCIL, {"council_admin", "platform_admin"}),
+    ("budget.manage", OPEN_LYON, set()),
     # Announcements: readable like their community; comments and reactions, no contributions.
     ("item.view", LYON_UPDATE, set(ROLES)),
     ("item.view", COUNCIL_UPDATE, COUNCIL_INSIDERS),
