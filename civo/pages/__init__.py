@@ -34,6 +34,7 @@ from civo.pages.notifications import (
 )
 from civo.pages.participation import favourites_page, item_page, project_page
 from civo.pages.recovery import confirm_page, forgot_page, reset_page
+from civo.pages.results import results_page
 from civo.state.account import AccountState
 from civo.state.admin.analytics import AnalyticsState
 from civo.state.admin.community import CommunitySettingsState
@@ -59,6 +60,7 @@ from civo.state.notifications import (
 )
 from civo.state.project import ProjectState
 from civo.state.recovery import ConfirmState, ForgotState, ResetState
+from civo.state.results import ResultsState
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ ROUTES: tuple[Route, ...] = (
           FollowListState.load_following),
     Route("/account", account_page, N_("My account"), AccountState.load),
     Route("/p/[project_id]", project_page, N_("Project"), ProjectState.load),
+    Route("/p/[project_id]/results", results_page, N_("Results"), ResultsState.load),
     Route("/p/[project_id]/[phase_id]", project_page, N_("Project"), ProjectState.load),
     Route("/i/[item_id]", item_page, N_("Contribution"), ItemState.load),
     Route("/favourites", favourites_page, N_("My favourites"), FavouritesState.load),

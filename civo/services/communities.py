@@ -99,7 +99,8 @@ class ProjectCard:
     id: int
     title: str
     summary: str
-    status: str
+    status: str  # its stage (civo.models.projects.project_stage)
+    opens_on: object = None
 
 
 @dataclass(frozen=True)
@@ -217,9 +218,13 @@ def page(*, session: Session, actor: policy.Actor, slug: str) -> CommunityPage:
         .limit(PAGE_SIZE)
     ).all()
     cards = _cards(session, actor, [community, *parents])
+    from civo.services.projects import stages
+
+    staged = stages(session, list(projects))
     return CommunityPage(
         card=cards[0], description=community.description, parents=tuple(cards[1:]),
-        projects=tuple(ProjectCard(id=p.id, title=p.title, summary=p.summary, status=p.status)
+        projects=tuple(ProjectCard(id=p.id, title=p.title, summary=p.summary,
+                                   status=staged[p.id][0], opens_on=staged[p.id][1])
                        for p in projects),
         can_follow=policy.can(actor, "community.follow", community),
         can_manage=policy.can(actor, "community.edit", community),

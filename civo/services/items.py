@@ -326,6 +326,7 @@ class ItemView:
     shaped_at: datetime | None        # when it shaped a decision (author only)
     moderation: str                   # visible | hidden | removed
     content_shown: bool               # False: others see only "hidden pending review"
+    phase_status: str = ""  # its phase's stage (civo.models.projects.phase_stage)
 
 
 def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
@@ -352,6 +353,8 @@ def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
         impacts = dict(session.exec(select(ImpactEvent.kind, ImpactEvent.created_at).where(
             ImpactEvent.item_id == item.id)).all())
         read_at, shaped_at = impacts.get("read"), impacts.get("shaped")
+    from civo.models.projects import phase_stage
+
     is_open = policy.phase_is_open(actor, where)
     visible = item.moderation == Moderation.VISIBLE
     shown = visible or mine or policy.can(actor, "moderation.act", where.community)
@@ -376,6 +379,7 @@ def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
         reactions=reaction_counts(item), my_reaction=my_reaction, is_favourite=favourite,
         read_at=read_at, shaped_at=shaped_at, moderation=item.moderation,
         content_shown=shown,
+        phase_status=phase_stage(where.phase, where.project)[0] if where.phase else "",
     )
 
 

@@ -47,6 +47,7 @@ KINDS: dict[str, str] = {
     "hidden": Category.ACCOUNT, "removed": Category.ACCOUNT, "restored": Category.ACCOUNT,
     "warned": Category.ACCOUNT,
     "new_project": Category.FOLLOWED, "phase_open": Category.FOLLOWED,
+    "results": Category.FOLLOWED,
     "update": Category.FOLLOWED, "event": Category.FOLLOWED,
     "reply": Category.CONTRIBUTIONS, "reaction": Category.CONTRIBUTIONS,
     "read": Category.CONTRIBUTIONS, "shaped": Category.CONTRIBUTIONS,
@@ -231,6 +232,24 @@ def on_phase_opened(session: Session, *, actor: policy.Actor, project_id: int,
            params={"phase_id": phase_id}, ping=False)
 
 
+def on_results_published(session: Session, *, actor: policy.Actor, project_id: int,
+                         community_id: int, entry_id: int | None) -> None:
+    """A project's results are published: its community's followers and everyone who took
+    part in it are told (one notification each)."""
+    from civo.models import Project
+    from civo.services.analytics import project_participants
+
+    project, community = session.get(Project, project_id), session.get(Community, community_id)
+    if project is None or community is None:
+        return
+    took_part = project_participants(project, community).subquery()
+    notify(session, recipients=sa.union(followers(community_id),
+                                        select(took_part.c.uid).where(
+                                            took_part.c.uid.is_not(None))),
+           kind="results", actor=actor, item_id=entry_id, community_id=community_id,
+           project_id=project_id, params={"results": True}, ping=False)
+
+
 def on_module_event(session: Session, name: str, /, **payload: Any) -> None:
     """Modules' own notification kinds: each names the event that sends it; its payload
     says whom (``recipients``: ids or a SELECT) and about what."""
@@ -402,6 +421,8 @@ def open_one(*, session: Session, actor: policy.Actor, notification_id: Any) -> 
     if item.deleted_at is not None:
         return None
     if item.module_key == "project" and item.project_id:
+        if row.kind == "results":
+            return f"/p/{item.project_id}/results"
         return f"/p/{item.project_id}"
     return f"/i/{item.id}"
 
@@ -413,6 +434,7 @@ TEXTS = {
     "warned": N_("You received a warning from the moderators."),
     "new_project": N_("{community} published a new project: “{title}”."),
     "phase_open": N_("A new phase is open in “{title}”: {phase}."),
+    "results": N_("Results are published: “{title}”."),
     "update": N_("{community} posted an update: “{title}”."),
     "event": N_("{community} announced an event: “{title}”."),
     "reply": N_("{who} replied to “{title}”."),

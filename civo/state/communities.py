@@ -108,7 +108,11 @@ class CommunityState(ParticipationViews):
                         "where": e.location} for e in page.events]
         self.description = page.description
         self.parents = [view(p) for p in page.parents]
-        self.projects = [view(p) for p in page.projects]
+        self.projects = [
+            {**view(p), "opens_on": "",
+             "opens": self._t("Opens on {date}", date=self._when(p.opens_on))
+             if p.status == "upcoming" and p.opens_on else ""}
+            for p in page.projects]
         self.can_follow = page.can_follow
         quiet = _parse_snoozes(self.follow_snoozes, time.time())
         self.show_follow_prompt = (

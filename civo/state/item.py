@@ -176,7 +176,8 @@ class ItemState(ParticipationViews):
             "project": found.project_title,
             "project_href": (f"/p/{found.project_id}/{found.phase_id}" if found.phase_id
                              else f"/p/{found.project_id}" if found.project_id else ""),
-            "phase_open": found.phase_open, "comment_count": found.comment_count,
+            "phase_open": found.phase_open, "phase_status": found.phase_status,
+            "comment_count": found.comment_count,
             "support_count": found.support_count, "is_favourite": found.is_favourite,
             "read_label": self._t("Read by {community} on {date}",
                                   community=found.community_name,

@@ -34,12 +34,15 @@ ROLES = {
 class Proj:
     published_at: object = "2026-01-01"
     status: str = "open"
+    starts_on: object = None
 
 
 @dataclass
 class Ph:
     module_key: str = "ideas"
     status: str = "open"
+    starts_on: object = None
+    ends_on: object = None
 
 
 @dataclass

@@ -96,8 +96,9 @@ def ideas_panel() -> rx.Component:
             rx.cond(AppState.signed_in, propose_form(),
                     rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                             t("to propose and support ideas."))),
-            rx.callout(t("This idea box is closed: ideas are listed by support."),
-                       icon="info", color_scheme="gray"),
+            rx.cond(ProjectState.phase["status"] == "closed",
+                    rx.callout(t("This idea box is closed: ideas are listed by support."),
+                               icon="info", color_scheme="gray")),
         ),
         error_callout(IdeasState.error, "ideas-error"),
         rx.heading(t("Ideas"), as_="h3", size="4"),
@@ -187,9 +188,10 @@ def ideas_inbox_extra(entry: rx.Var) -> rx.Component:
     )
 
 
-def ideas_results() -> rx.Component:
-    """A closed idea box's results: the ideas the community retained, with its answers."""
-    r = ProjectState.results
+def ideas_results(r: rx.Var | None = None) -> rx.Component:
+    """A closed idea box's results: the ideas the community retained, with its answers
+    (``r``: the results hook's section; the phase page's by default)."""
+    r = ProjectState.results if r is None else r
     return rx.vstack(
         rx.text(t("Ideas retained by the community (accepted or implemented):"), size="3"),
         rx.cond(
@@ -204,8 +206,15 @@ def ideas_results() -> rx.Component:
                             rx.text(idea["answer"].to(str), white_space="pre-wrap",
                                     size="2")),
                     spacing="2", align="stretch")))),
-                class_name="plain-list stack", id="ideas-retained"),
-            rx.text(t("No idea has been accepted yet; every idea stays listed below."),
-                    size="2", id="ideas-retained-none")),
+                class_name="plain-list stack ideas-retained"),
+            rx.vstack(
+                rx.text(t("No idea has been accepted yet. The most supported ideas:"),
+                        size="2", class_name="ideas-retained-none"),
+                rx.el.ul(rx.foreach(r["top"].to(list[dict[str, Any]]), lambda idea: rx.el.li(
+                    rx.link(idea["title"].to(str), href="/i/" + idea["id"].to(str),
+                            high_contrast=True), " · ",
+                    rx.text.span(idea["supports"].to(str), " ", t("supports"), size="2"))),
+                    class_name="stack"),
+                spacing="2", align="stretch")),
         spacing="3", align="stretch", width="100%",
     )
