@@ -1,4 +1,5 @@
-"""results summary: a project's published results (the admins' summary, and when)
+"""results summary: a project's published results (the admins' summary, and when);
+pg_trgm for "similar ideas" on PostgreSQL when the server offers it
 
 Revision ID: e7a1c3d9b215
 Revises: d4b8c67de690
@@ -25,6 +26,14 @@ def upgrade() -> None:
                                       server_default=sa.text("''"), nullable=False))
         batch_op.add_column(sa.Column('results_published_at', sa.DateTime(timezone=True),
                                       nullable=True))
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        # Optional: without it (no permission, not installed) the app ranks in Python.
+        try:
+            with bind.begin_nested():
+                bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        except sa.exc.DBAPIError:
+            pass
 
 
 def downgrade() -> None:

@@ -127,6 +127,11 @@ class CommunityPage:
     cover: str = ""
     brand_color: str = ""
     events: tuple[EventCard, ...] = ()
+    children: tuple[CommunityCard, ...] = ()  # its sub-communities, by name
+    more_children: bool = False
+
+
+CHILDREN_SHOWN = 60
 
 
 @dataclass(frozen=True)
@@ -221,7 +226,14 @@ def page(*, session: Session, actor: policy.Actor, slug: str) -> CommunityPage:
     from civo.services.projects import stages
 
     staged = stages(session, list(projects))
+    children = list(session.exec(
+        select(Community).where(Community.parent_id == community.id,
+                                Community.is_archived.is_(False),
+                                policy.visible_communities(actor, Community))
+        .order_by(Community.search_name, Community.id).limit(CHILDREN_SHOWN + 1)))
+    child_cards = _cards(session, actor, children[:CHILDREN_SHOWN]) if children else []
     return CommunityPage(
+        children=tuple(child_cards), more_children=len(children) > CHILDREN_SHOWN,
         card=cards[0], description=community.description, parents=tuple(cards[1:]),
         projects=tuple(ProjectCard(id=p.id, title=p.title, summary=p.summary,
                                    status=staged[p.id][0], opens_on=staged[p.id][1])

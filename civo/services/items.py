@@ -32,6 +32,7 @@ from civo.models.participation import (
 )
 from civo.services import rich_text
 from civo.services.errors import NotFound, PermissionDenied, ValidationError
+from civo.services.links import profile_href
 from civo.services.secrets import keyed_digest
 
 EDIT_WINDOW = timedelta(minutes=10)
@@ -106,6 +107,7 @@ class Author:
     label: str        # a name, or "" when anonymous / deleted (the UI says which)
     tag: str          # the per-project pseudonym tag for anonymous posts
     kind: str         # "named" | "anonymous" | "deleted"
+    href: str = ""    # the public profile of a named author ("" otherwise: never anonymous)
 
 
 def authors(session: Session, rows: list[tuple[int | None, bool, int]]) -> dict[tuple, Author]:
@@ -124,7 +126,7 @@ def authors(session: Session, rows: list[tuple[int | None, bool, int]]) -> dict[
         elif anonymous:
             result[key] = Author("", pseudonym(project_id, uid), "anonymous")
         else:
-            result[key] = Author(names.get(uid, ""), "", "named")
+            result[key] = Author(names.get(uid, ""), "", "named", profile_href(uid))
     return result
 
 
@@ -327,6 +329,7 @@ class ItemView:
     moderation: str                   # visible | hidden | removed
     content_shown: bool               # False: others see only "hidden pending review"
     phase_status: str = ""  # its phase's stage (civo.models.projects.phase_stage)
+    author_href: str = ""   # a named author's public profile
 
 
 def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
@@ -380,6 +383,7 @@ def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
         read_at=read_at, shaped_at=shaped_at, moderation=item.moderation,
         content_shown=shown,
         phase_status=phase_stage(where.phase, where.project)[0] if where.phase else "",
+        author_href="" if deleted else author.href,
     )
 
 

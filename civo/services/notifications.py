@@ -201,11 +201,18 @@ def on_reaction_added(session: Session, *, actor: policy.Actor, recipient: int |
 
 def on_moderation_notice(session: Session, *, kind: str, user_id: int,
                          item_id: int | None, community_id: int,
-                         comment_id: int | None = None) -> None:
-    """Hidden, removed, restored, warned: the author is told (account category)."""
+                         comment_id: int | None = None, reason: str = "") -> None:
+    """Hidden, removed, restored, warned: the author is told (account category), with the
+    moderators' reason for a warning or a removal."""
+    params: dict[str, Any] = {"comment_id": comment_id} if comment_id else {}
+    if reason and kind in REASONED:
+        params["reason"] = reason[:1000]
     notify(session, recipients=[user_id], kind=kind, item_id=item_id,
-           community_id=community_id,
-           params={"comment_id": comment_id} if comment_id else None)
+           community_id=community_id, params=params or None)
+
+
+# Notices that carry the moderators' reason (in app and by email).
+REASONED = ("warned", "removed")
 
 
 def on_review_needed(session: Session, *, kind: str, actor: policy.Actor,
@@ -297,6 +304,7 @@ def save_settings(*, session: Session, actor: policy.Actor,
                   values: dict[str, tuple[Any, Any]]) -> None:
     """``values``: category → (in_app, email frequency). The account category stays on."""
     policy.require(actor, "account.manage_own")
+    backlog: list[Notification] = []
     for category, (in_app, email) in values.items():
         if category not in CATEGORIES or category == Category.ACCOUNT:
             continue
@@ -312,8 +320,20 @@ def save_settings(*, session: Session, actor: policy.Actor,
         waiting = sa.update(Notification).where(
             Notification.user_id == actor.user_id, Notification.category == category,
             Notification.email_state == "pending")
+        if email == Frequency.IMMEDIATE.value:
+            backlog.extend(session.exec(select(Notification).where(
+                Notification.user_id == actor.user_id, Notification.category == category,
+                Notification.email_state == "pending",
+                Notification.email_frequency != Frequency.IMMEDIATE.value)))
         session.execute(waiting.values(email_state="none") if email == Frequency.OFF.value
                         else waiting.values(email_frequency=email))
+    # What a digest was keeping goes out now as one email, grouped by item (never a burst
+    # of one email per waiting notification).
+    user = session.get(User, actor.user_id) if backlog else None
+    if user is not None:
+        backlog.sort(key=lambda n: n.id)
+        if not _send(session, user, backlog[:500], digest=None, kind="notification"):
+            return save_settings(session=session, actor=actor, values=values)
     session.commit()
 
 
@@ -529,6 +549,10 @@ def describe(session: Session, rows: list[Notification], locale: str, *,
         text = i18n.gettext(locale, template, title=title, community=community,
                             who=who_label,
                             phase=phases.get((row.params or {}).get("phase_id"), ""))
+        reason = (row.params or {}).get("reason") if row.kind in REASONED else None
+        if isinstance(reason, str) and reason:
+            text += " " + i18n.gettext(locale, "The moderators' reason: {reason}",
+                                       reason=reason)
         group = f"item:{row.item_id}" if row.item_id else f"community:{row.community_id}"
         views.append(NotificationView(
             id=row.id, kind=row.kind, category=row.category, text=text,
@@ -585,6 +609,9 @@ def _compose(session: Session, user: User, rows: list[Notification], *,
         subject = i18n.gettext(locale, "Your weekly Civo digest")
     elif digest:
         subject = i18n.gettext(locale, "Your daily Civo digest")
+    elif len(views) > 1:
+        subject = i18n.ngettext(locale, "{n} new notification", "{n} new notifications",
+                                len(views))
     else:
         subject = views[0].text if views else "Civo"
     return subject[:300], body, headers if any(c != Category.ACCOUNT for c in categories) \

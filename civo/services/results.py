@@ -88,6 +88,13 @@ def announce_if_published(session: Session, actor: policy.Actor, project: Projec
 
 def _managed(session: Session, actor: policy.Actor, project_id: Any
              ) -> tuple[Project, Community]:
-    from civo.services.admin_projects import _project
+    """The project, if the actor runs its community (``project.manage``)."""
+    from civo.services import validate
+    from civo.services.errors import NotFound
 
-    return _project(session, actor, project_id)
+    project = session.get(Project, validate.record_id(project_id))
+    community = session.get(Community, project.community_id) if project else None
+    if community is None or not policy.can(actor, "community.view", community):
+        raise NotFound("This project does not exist.")
+    policy.require(actor, "project.manage", community)
+    return project, community

@@ -215,3 +215,270 @@ def test_a_closed_phase_with_contributions_never_shows_an_empty_list(session, ly
     assert section["contributions"] == 1
     assert {r["stance"]: r["count"] for r in section["tally"]}["for"] == 1
     assert [c["excerpt"] for c in section["listed"]] == ["Solar first."]
+
+
+# ---- find your way ---------------------------------------------------------------------------
+
+
+def test_communities_list_their_sub_communities_and_the_trail_reads_top_down(session):
+    from civo import policy
+    from civo.services import communities, seed
+    seed.seed_all(session=session, accounts=False)
+    eu = communities.page(session=session, actor=policy.ANONYMOUS, slug="european-union")
+    assert [c.name for c in eu.children] == ["France"]
+    france = communities.page(session=session, actor=policy.ANONYMOUS, slug="france")
+    assert {"Île-de-France", "Auvergne-Rhône-Alpes"} <= {c.name for c in france.children}
+    lyon = communities.page(session=session, actor=policy.ANONYMOUS, slug="lyon")
+    # private children (the Croix-Rousse council) are not listed to visitors
+    assert [c.name for c in lyon.children] == []
+    assert [c.name for c in lyon.parents] == ["Auvergne-Rhône-Alpes", "France",
+                                               "European Union"]  # the service: nearest first
+
+
+def test_author_links_go_to_named_authors_profiles_never_anonymous_ones(session, lyon):
+    from civo.services import comments
+
+    _project, phase = _published(session, lyon)
+    named = items.create(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                         kind="idea", title="Solar roofs", body="On schools.",
+                         title_required=True)
+    hidden = items.create(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                          kind="idea", title="Wind", body="On hills.", title_required=True,
+                          anonymous=True)
+    seen = items.view(session=session, actor=lyon["admin"], item_id=named.id)
+    assert seen.author_href == f"/u/{lyon['citizen'].user_id}"
+    assert items.view(session=session, actor=lyon["admin"], item_id=hidden.id).author_href == ""
+    comments.post(session=session, actor=lyon["citizen"], item_id=named.id, body="Yes",
+                  anonymous=True)
+    comments.post(session=session, actor=lyon["admin"], item_id=named.id, body="Noted")
+    hrefs = {c.body: c.author_href for c in comments.page(
+        session=session, actor=lyon["citizen"], item_id=named.id).comments}
+    assert hrefs == {"Yes": "", "Noted": f"/u/{lyon['admin'].user_id}"}
+
+
+def test_pages_that_show_something_name_it_in_their_title():
+    from civo.pages import ROUTES
+
+    named = {r.path for r in ROUTES if r.named}
+    assert {"/c/[slug]", "/p/[project_id]", "/p/[project_id]/[phase_id]",
+            "/p/[project_id]/results", "/i/[item_id]"} <= named
+
+
+# ---- states (what the pages hold) ------------------------------------------------------------
+
+
+async def _page_state(cls, path: str, **params):
+    import reflex as rx
+    from reflex.istate.data import RouterData
+
+    root = rx.State(_reflex_internal_init=True)
+    state = await root.get_state(cls)
+    state.router = RouterData.from_router_data({"pathname": path, "asPath": path,
+                                                "query": params})
+    return state
+
+
+async def _run(state, handler, *args):
+    from tests.unit.test_states import _call
+
+    return await _call(state, handler, *args)
+
+
+async def test_the_community_page_lists_children_and_a_top_down_trail(session):
+    from civo.services import seed
+    from civo.state.communities import CommunityState
+
+    seed.seed_all(session=session, accounts=False)
+    state = await _page_state(CommunityState, "/c/lyon", slug="lyon")
+    state.router.page.params["slug"] = "lyon"
+    await _run(state, "load")
+    assert [p["name"] for p in state.parents] == ["European Union", "France",
+                                                  "Auvergne-Rhône-Alpes"]
+    state = await _page_state(CommunityState, "/c/france", slug="france")
+    state.router.page.params["slug"] = "france"
+    await _run(state, "load")
+    assert "Auvergne-Rhône-Alpes" in [c["name"] for c in state.children]
+
+
+async def test_the_results_state_per_role(session, lyon):
+    from civo.services import results
+    from civo.state.results import ResultsState
+    from tests.unit.conftest import with_session
+
+    project, _phase = _published(session, lyon)
+    results.save_summary(session=session, actor=lyon["admin"], project_id=project.id,
+                         summary="- one\n- two")
+    visitor = await _page_state(ResultsState, f"/p/{project.id}/results")
+    visitor.router.page.params["project_id"] = str(project.id)
+    await _run(visitor, "load")
+    assert (visitor.not_found, visitor.published, visitor.sections) == (False, False, [])
+    admin_projects.set_status(session=session, actor=lyon["admin"], project_id=project.id,
+                              status="results")
+    from civo.services import sessions
+
+    citizen = with_session(await _page_state(ResultsState, f"/p/{project.id}/results"),
+                           sessions.start(session=session, user_id=lyon["citizen"].user_id))
+    citizen.router.page.params["project_id"] = str(project.id)
+    await _run(citizen, "load")
+    assert citizen.published and [b["kind"] for b in citizen.summary] == ["ul"]
+    assert [s["module"] for s in citizen.sections] == ["ideas"]
+    missing = await _page_state(ResultsState, "/p/999999/results")
+    missing.router.page.params["project_id"] = "999999"
+    await _run(missing, "load")
+    assert missing.not_found
+
+
+async def test_a_citizens_new_comment_shows_at_once_in_a_long_thread_and_only_once(
+        session, lyon):
+    from civo.services import comments, sessions
+    from civo.state.item import ItemState
+    from tests.unit.conftest import with_session
+
+    _project, phase = _published(session, lyon)
+    idea = items.create(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                        kind="idea", title="Solar roofs", body="On schools.",
+                        title_required=True)
+    for n in range(comments.PAGE_SIZE + 5):
+        comments.post(session=session, actor=lyon["admin"], item_id=idea.id,
+                      body=f"Older comment {n}")
+    token = sessions.start(session=session, user_id=lyon["citizen"].user_id)
+    state = with_session(await _page_state(ItemState, f"/i/{idea.id}"), token)
+    state.router.page.params["item_id"] = str(idea.id)
+    await _run(state, "load")
+    assert state.comments_more and len(state._shown()) == comments.PAGE_SIZE
+    await _run(state, "post_comment", {"body": "My late thought"})
+    assert state.comment_error == ""
+    assert "My late thought" in [c.get("body") or c["segments"][0]["text"]
+                                 for c in state._shown()]
+    while state.comments_more:
+        await _run(state, "load_more_comments")
+    texts = [c["segments"][0]["text"] for c in state._shown()]
+    assert texts.count("My late thought") == 1
+    assert len(texts) == comments.PAGE_SIZE + 6
+
+
+# ---- notifications people can read -----------------------------------------------------------
+
+
+def test_warning_and_removal_notices_carry_the_moderators_reason(session, lyon):
+    from sqlmodel import select
+
+    from civo.models import User
+    from civo.models.moderation import ModerationCase
+    from civo.models.notifications import Notification
+    from civo.services import moderation, notifications
+
+    _project, phase = _published(session, lyon)
+    idea = items.create(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                        kind="idea", title="Buy my bikes", body="Cheap bikes here.",
+                        title_required=True)
+    mod_id = make_user(session, email="mod@example.org", home="Lyon")
+    session.get(User, mod_id).is_moderator = True
+    session.commit()
+    mod = actor(session, mod_id)
+    moderation.flag(session=session, actor=lyon["admin"], target_kind="item",
+                    target_id=idea.id, reason="spam")
+    case = session.exec(select(ModerationCase)).one()
+    moderation.warn(session=session, actor=mod, case_id=case.id,
+                    reason="Selling is not allowed here.")
+    moderation.decide(session=session, actor=mod, case_id=case.id, action="remove",
+                      reason="Commercial advertising (code of conduct, rule 4).")
+    rows = session.exec(select(Notification).where(
+        Notification.user_id == lyon["citizen"].user_id,
+        Notification.kind.in_(("warned", "removed"))).order_by(Notification.id)).all()
+    texts = [v.text for v in notifications.describe(session, rows, "en")]
+    assert texts == [
+        "You received a warning from the moderators. The moderators' reason: Selling is not "
+        "allowed here.",
+        "The moderators removed your contribution “Buy my bikes”. The moderators' reason: "
+        "Commercial advertising (code of conduct, rule 4)."]
+    fr = [v.text for v in notifications.describe(session, rows[:1], "fr")]
+    assert "Selling is not allowed here." in fr[0]
+
+
+def test_switching_from_a_digest_to_at_once_sends_the_backlog_as_one_email(session, lyon):
+    from sqlmodel import select
+
+    from civo.models.notifications import Notification, OutboundEmail
+    from civo.services import comments, mail, notifications
+    from tests.conftest import SmtpInbox
+
+    _project, phase = _published(session, lyon)
+    idea = items.create(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                        kind="idea", title="Solar roofs", body="On schools.",
+                        title_required=True)
+    others = [actor(session, make_user(session, email=f"r{n}@example.org", home="Lyon"))
+              for n in range(4)]
+    for who in others:  # four replies wait for the citizen's daily digest
+        comments.post(session=session, actor=who, item_id=idea.id, body="Agreed")
+    waiting = session.exec(select(Notification).where(
+        Notification.user_id == lyon["citizen"].user_id, Notification.kind == "reply")).all()
+    assert len(waiting) == 4 and {n.email_frequency for n in waiting} == {"daily"}
+    session.execute(OutboundEmail.__table__.delete())
+    session.commit()
+    notifications.save_settings(session=session, actor=lyon["citizen"],
+                                values={"contributions": (True, "immediate")})
+    assert notifications.send_immediate(session=session) == 0  # sent with the switch
+    inbox = SmtpInbox().start()
+    try:
+        mail.deliver_due(session=session, transport=mail.Transport(
+            "smtp", host="127.0.0.1", port=inbox.port))
+        mine = [m for m in inbox.messages if "c@example.org" in str(m["To"])]
+    finally:
+        inbox.stop()
+    assert len(mine) == 1
+    assert mine[0]["Subject"] == "4 new notifications"
+
+
+# ---- similar ideas while typing --------------------------------------------------------------
+
+
+def test_similar_ideas_of_the_same_phase_while_typing(session, lyon):
+    from civo.modules.ideas import similar
+
+    _project, phase = _published(session, lyon)
+    _other_project, other_phase = _published(session, lyon)
+    for title, body in (("Solar panels on school roofs", "Every school roof could host them."),
+                        ("More bike lanes", "Separated lanes on the quays."),
+                        ("Solar panel cooperative", "Citizens invest in panels together.")):
+        items.create(session=session, actor=lyon["citizen"], phase_id=phase.id, kind="idea",
+                     title=title, body=body, title_required=True)
+    items.create(session=session, actor=lyon["citizen"], phase_id=other_phase.id,
+                 kind="idea", title="Solar panels everywhere", body="Elsewhere.",
+                 title_required=True)
+    found = similar.similar(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                            text="solar panels")
+    titles = [f["title"] for f in found]
+    assert set(titles) == {"Solar panels on school roofs", "Solar panel cooperative"}
+    assert "Solar panels everywhere" not in titles  # another phase
+    assert similar.similar(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                           text="so") == []  # too short to say anything
+    assert similar.similar(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                           text=["not", "text"]) == []
+    assert len(similar.similar(session=session, actor=lyon["citizen"], phase_id=phase.id,
+                               text="solar")) <= similar.LIMIT
+
+
+def test_the_trigram_fallback_matches_pg_trgm_word_similarity():
+    from civo.modules.ideas.similar import score, trigrams
+
+    assert trigrams("Cat") == {"  c", " ca", "cat", "at "}
+    assert score("école", "Une ECOLE verte") == 1.0  # accents and case do not matter
+    assert score("solar", "wind turbines") < 0.45
+
+
+async def test_the_ideas_state_finds_similar_ideas(session, lyon):
+    from civo.services import sessions
+    from civo.state.modules.ideas import IdeasState
+    from tests.unit.conftest import with_session
+
+    _project, phase = _published(session, lyon)
+    items.create(session=session, actor=lyon["citizen"], phase_id=phase.id, kind="idea",
+                 title="Solar panels on school roofs", body="Roofs.", title_required=True)
+    token = sessions.start(session=session, user_id=lyon["citizen"].user_id)
+    state = with_session(await _page_state(IdeasState, f"/p/{_project.id}/{phase.id}"), token)
+    state._phase_id = phase.id
+    await _run(state, "find_similar", "solar panel")
+    assert [s["title"] for s in state.similar] == ["Solar panels on school roofs"]
+    await _run(state, "find_similar", 42)  # a crafted event: nothing, no crash
+    assert state.similar == []

@@ -14,7 +14,6 @@ from civo.components.participation import (
     error_callout,
     live_card,
     load_more_button,
-    text_field,
     textarea_field,
 )
 from civo.components.uploads import image_upload
@@ -72,11 +71,34 @@ def image_picker() -> rx.Component:
     )
 
 
+def similar_ideas() -> rx.Component:
+    """"Is your idea already here?": close ideas of this phase, while the title is typed
+    (a polite live region: it never takes focus or blocks the form)."""
+    return rx.box(
+        rx.cond(IdeasState.similar.length() > 0, rx.vstack(
+            rx.text(t("Is your idea already here? You can support it instead."),
+                    weight="bold", size="2"),
+            rx.el.ul(rx.foreach(IdeasState.similar, lambda idea: rx.el.li(
+                rx.link(idea["title"].to(str), href="/i/" + idea["id"].to(str),
+                        is_external=False, target="_blank", rel="noopener"))),
+                class_name="stack", id="similar-ideas-list"),
+            spacing="1", align="stretch", class_name="similar-ideas")),
+        aria_live="polite", id="similar-ideas",
+    )
+
+
 def propose_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading(t("Propose an idea"), as_="h3", size="4"),
-            text_field("title", N_("Title"), "idea-title", max_length=120),
+            rx.vstack(
+                rx.el.label(t("Title"), html_for="idea-title", class_name="field-label"),
+                rx.input(name="title", id="idea-title", max_length=120, required=True,
+                         width="100%", size="3",
+                         on_change=IdeasState.find_similar.debounce(500)),
+                spacing="1", width="100%", align="stretch",
+            ),
+            similar_ideas(),
             textarea_field("body", N_("Describe your idea"), "idea-body", max_length=2000),
             image_picker(),
             anonymous_checkbox("idea-anonymous"),
