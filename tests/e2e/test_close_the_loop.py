@@ -213,3 +213,30 @@ def test_results_are_published_reaches_a_participant_and_back_returns_to_the_lis
     expect(page.locator("main#main h1")).to_have_text(f"Results: {title}")
     page.go_back()  # to the list, not to the /n/<id> redirect
     expect(page).to_have_url(re.compile(re.escape(base_url) + r"/notifications/?$"))
+
+
+def test_is_your_idea_already_here_while_typing(page: Page, base_url):
+    title = f"Cool schools {uuid.uuid4().hex[:6]}"
+
+    def prepare(session):
+        from civo.models import User
+        from civo.services import accounts, items
+
+        _admin, project_id, phase_id = _lyon_project(session, title=title)
+        james_id = session.exec(select(User.id).where(
+            User.email == "citizen@demo.civo.example")).one()
+        items.create(session=session, actor=accounts.actor_for(
+            session=session, user_id=james_id), phase_id=phase_id, kind="idea",
+            title="Water fountains in every schoolyard", body="Summers are hot.",
+            title_required=True)
+        return project_id, phase_id
+
+    project_id, phase_id = _with_session(prepare)
+    _sign_in_james(page, base_url)
+    goto(page, base_url, f"/p/{project_id}/{phase_id}")
+    page.locator("#idea-title").fill("water fountains")
+    expect(page.locator("#similar-ideas")).to_contain_text("Is your idea already here?")
+    expect(page.locator("#similar-ideas-list")).to_contain_text(
+        "Water fountains in every schoolyard")
+    page.locator("#idea-title").fill("A totally different proposal")
+    expect(page.locator("#similar-ideas-list")).to_have_count(0)
