@@ -30,6 +30,7 @@ for route in ROUTES:
     app.add_page(
         route.component,
         route=route.path,
-        title=t(route.title) + " · Civo",
+        # A page that names its community, project or contribution says so in its title.
+        title=(route.named(t(route.title)) if route.named else t(route.title)) + " · Civo",
         on_load=[AppState.init_page, *([route.on_load] if route.on_load else [])],
     )

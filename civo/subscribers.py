@@ -23,6 +23,7 @@ events.subscribe("moderation.review_needed", notifications.on_review_needed)
 # A community's news
 events.subscribe("announcement.posted", notifications.on_announcement)
 events.subscribe("phase.opened", notifications.on_phase_opened)
+events.subscribe("project.results_published", notifications.on_results_published)
 # Participation modules' own kinds (each declares the event that sends it)
 events.subscribe("*", notifications.on_module_event)
 # Accounts: the emails they need, and what a password reset ends

@@ -52,6 +52,7 @@ def project_card(item: rx.Var, *, show_community: bool = True) -> rx.Component:
                     rx.heading(rx.link(item["title"], href="/p/" + item["id"].to(str),
                                        high_contrast=True), as_="h3", size="4"),
                     status_badge(item["status"]),
+                    rx.cond(item["opens"], rx.text(item["opens"], size="2")),
                     align="center", wrap="wrap", spacing="2",
                 ),
                 rx.cond(show_community,

@@ -262,4 +262,9 @@ def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
         ),
         footer(),
         cookie_notice(),
+        # Translated texts for assets/civo.js (character counters).
+        rx.el.div(id="civo-strings", hidden=True,
+                  custom_attrs={"data-count": t("{n} / {max} characters"),
+                                "data-over": t("{n} characters too many (at most {max}): "
+                                               "shorten it to send.")}),
     )

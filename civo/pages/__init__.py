@@ -35,6 +35,7 @@ from civo.pages.notifications import (
 from civo.pages.participation import favourites_page, item_page, project_page
 from civo.pages.invitation import invitation_page
 from civo.pages.recovery import confirm_page, forgot_page, reset_page
+from civo.pages.results import results_page
 from civo.state.account import AccountState
 from civo.state.admin.analytics import AnalyticsState
 from civo.state.admin.community import CommunitySettingsState
@@ -61,6 +62,7 @@ from civo.state.notifications import (
 from civo.state.project import ProjectState
 from civo.state.invitation import InvitationState
 from civo.state.recovery import ConfirmState, ForgotState, ResetState
+from civo.state.results import ResultsState
 
 
 @dataclass(frozen=True)
@@ -75,21 +77,36 @@ class Route:
     component: Callable[[], rx.Component]
     title: str
     on_load: Any = None
+    # (generic title Var) -> the title naming what the page shows, once it is loaded.
+    named: Callable[[rx.Var], rx.Var] | None = None
+
+
+def _named(name: Any) -> Callable[[rx.Var], rx.Var]:
+    """A title: the loaded name (community, project, contribution), else the generic one."""
+    return lambda generic: rx.cond(name.to(str) != "", name.to(str), generic).to(str)
 
 
 ROUTES: tuple[Route, ...] = (
     Route("/", home_page, N_("Home"), FeedState.load),
     Route("/communities", directory_page, N_("Communities"), DirectoryState.load),
-    Route("/c/[slug]", community_page, N_("Community"), CommunityState.load),
+    Route("/c/[slug]", community_page, N_("Community"), CommunityState.load,
+          _named(CommunityState.community["name"])),
     Route("/register", register_page, N_("Create an account")),
     Route("/login", login_page, N_("Sign in"), LoginState.load),
     Route("/welcome", welcome_page, N_("Welcome"), FollowListState.load_welcome),
     Route("/following", following_page, N_("Communities you follow"),
           FollowListState.load_following),
     Route("/account", account_page, N_("My account"), AccountState.load),
-    Route("/p/[project_id]", project_page, N_("Project"), ProjectState.load),
-    Route("/p/[project_id]/[phase_id]", project_page, N_("Project"), ProjectState.load),
-    Route("/i/[item_id]", item_page, N_("Contribution"), ItemState.load),
+    Route("/p/[project_id]", project_page, N_("Project"), ProjectState.load,
+          _named(ProjectState.project["title"])),
+    Route("/p/[project_id]/results", results_page, N_("Results"), ResultsState.load,
+          lambda generic: rx.cond(ResultsState.project["title"].to(str) != "",
+                                  generic + ": " + ResultsState.project["title"].to(str),
+                                  generic).to(str)),
+    Route("/p/[project_id]/[phase_id]", project_page, N_("Project"), ProjectState.load,
+          _named(ProjectState.project["title"])),
+    Route("/i/[item_id]", item_page, N_("Contribution"), ItemState.load,
+          _named(ItemState.item["title"])),
     Route("/favourites", favourites_page, N_("My favourites"), FavouritesState.load),
     Route("/map", map_page, N_("Map")),
     Route("/notifications", notifications_page, N_("Notifications"), NotificationsState.load),

@@ -102,8 +102,10 @@ def community_body() -> rx.Component:
             rx.el.nav(
                 rx.el.ol(
                     rx.foreach(CommunityState.parents,
-                               lambda p: rx.el.li(rx.link(p["name"], href="/c/" + p["slug"].to(str)))),
-                    class_name="breadcrumb",
+                               lambda p: rx.el.li(rx.link(p["name"],
+                                                          href="/c/" + p["slug"].to(str)))),
+                    rx.el.li(rx.text.span(c["name"], aria_current="page")),
+                    class_name="breadcrumb", id="community-trail",
                 ),
                 aria_label=t("Part of"),
             ),
@@ -119,7 +121,8 @@ def community_body() -> rx.Component:
                               id="unfollow-button"),
                     align="center", spacing="3",
                 ),
-                rx.cond(CommunityState.can_follow,
+                # One follow control: the prompt's own button while it is shown.
+                rx.cond(CommunityState.can_follow & ~CommunityState.show_follow_prompt,
                         rx.button(t("Follow"), on_click=CommunityState.follow,
                                   id="follow-button")),
             ),
@@ -136,6 +139,12 @@ def community_body() -> rx.Component:
                                 lambda p: project_card(p, show_community=False)),
                      class_name="plain-list stack"),
         ),
+        rx.cond(CommunityState.children.length() > 0, rx.el.section(
+            rx.heading(t("Communities within"), " ", c["name"].to(str),
+                       as_="h2", size="5", id="children-heading"),
+            rx.el.ul(rx.foreach(CommunityState.children, community_card),
+                     class_name="plain-list grid", id="community-children"),
+            aria_labelledby="children-heading", class_name="stack")),
         rx.cond(CommunityState.events.length() > 0, rx.vstack(
             rx.heading(t("Upcoming events"), as_="h2", size="5"),
             rx.el.ul(rx.foreach(CommunityState.events, lambda e: rx.el.li(rx.card(rx.vstack(

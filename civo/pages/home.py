@@ -84,9 +84,13 @@ def home_page() -> rx.Component:
         error_callout(FeedState.error, "feed-error"),
         rx.cond(
             FeedState.loaded & (FeedState.items.length() == 0),
-            rx.text(rx.cond(FeedState.signed_in,
-                            t("Nothing here yet. Follow communities to see their projects."),
-                            t("Nothing has been posted yet.")), id="home-empty"),
+            rx.text(rx.cond(
+                (FeedState.community_filter != "") | (FeedState.module_filter != "")
+                | (FeedState.status_filter != ""),
+                t("Nothing matches these filters. Change or clear them to see more."),
+                rx.cond(FeedState.signed_in,
+                        t("Nothing here yet. Follow communities to see their projects."),
+                        t("Nothing has been posted yet."))), id="home-empty"),
             rx.el.ul(rx.foreach(FeedState.items, feed_card), class_name="plain-list stack",
                      id="feed-list"),
         ),

@@ -55,6 +55,7 @@ def phase_nav() -> rx.Component:
                 rx.link(
                     rx.text.span(p["number"], ". ", p["title"]), " ",
                     status_badge(p["status"]),
+                    rx.cond(p["opens"] != "", rx.text.span(" ", p["opens"], size="2")),
                     href=p["href"].to(str),
                     aria_current=rx.cond(p["id"] == ProjectState.phase["id"], "step", None),
                     weight=rx.cond(p["id"] == ProjectState.phase["id"], "bold", "regular"),
@@ -113,6 +114,9 @@ def project_page() -> rx.Component:
                     rx.link(ProjectState.project["community"],
                             href=ProjectState.project["community_href"].to(str)),
                     status_badge(ProjectState.project["status"]),
+                    rx.cond(ProjectState.project["opens"] != "",
+                            rx.text(ProjectState.project["opens"], size="2",
+                                    id="project-opens")),
                     rx.cond(ProjectState.project["dates"] != "",
                             rx.text(ProjectState.project["dates"], size="2")),
                     spacing="3", align="center", wrap="wrap",
@@ -130,6 +134,11 @@ def project_page() -> rx.Component:
                                     white_space="pre-wrap")),
                     columns=rx.breakpoints(initial="1", md="2"), spacing="4",
                 ),
+                rx.cond(ProjectState.project["status"] == "results",
+                        rx.callout(rx.link(t("Read the results"),
+                                           href="/p/" + ProjectState.project["id"].to(str)
+                                           + "/results", weight="bold"),
+                                   icon="flag", color_scheme="blue", id="project-results")),
                 rx.cond(ProjectState.project["export"] != "", open_data_links()),
                 phase_nav(),
                 rx.cond(
@@ -138,6 +147,9 @@ def project_page() -> rx.Component:
                         rx.heading(ProjectState.phase["title"], as_="h2", size="6"),
                         rx.cond(ProjectState.phase["description"] != "",
                                 rx.text(ProjectState.phase["description"])),
+                        rx.cond(ProjectState.phase["opens"] != "",
+                                rx.callout(ProjectState.phase["opens"], icon="calendar",
+                                           id="phase-opens")),
                         results_section(),
                         module_panel(),
                         spacing="3", align="stretch", width="100%",
@@ -178,7 +190,10 @@ def comment_form() -> rx.Component:
 def comment_view(c: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.box(
-            rx.hstack(rx.text(c["author"], weight="bold", size="2"),
+            rx.hstack(rx.cond(c["author_href"].to(str) != "",
+                              rx.link(c["author"], href=c["author_href"].to(str),
+                                      weight="bold", size="2"),
+                              rx.text(c["author"], weight="bold", size="2")),
                       rx.text(c["when"], size="2"),
                       rx.cond(c["edited"], rx.text(t("(edited)"), size="2")),
                       spacing="2", wrap="wrap"),
@@ -273,8 +288,16 @@ def item_body() -> rx.Component:
                 spacing="2")),
             spacing="2", wrap="wrap", size="2",
         ),
-        rx.hstack(rx.text(item["author"], weight="bold"), rx.text(item["when"]),
+        rx.hstack(rx.cond(item["author_href"] != "",
+                          rx.link(item["author"], href=item["author_href"].to(str),
+                                  weight="bold", id="item-author"),
+                          rx.text(item["author"], weight="bold")),
+                  rx.text(item["when"]),
                   rx.cond(item["edited"], rx.text(t("(edited)"))), spacing="2", wrap="wrap"),
+        rx.cond(item["phase_status"] == "closed",
+                rx.callout(t("This phase is closed: it takes no new contributions, comments "
+                             "or reactions."), icon="lock", color_scheme="gray",
+                           id="item-phase-closed")),
         rx.cond(item["read_label"] != "",
                 rx.callout(item["read_label"], icon="eye", color_scheme="green",
                            id="read-receipt")),
@@ -332,7 +355,15 @@ def item_body() -> rx.Component:
                    live_count(ItemState.live, item_key, "comments", item["comment_count"]), ")",
                    as_="h2", size="5", id="comments-heading"),
         rx.cond(item["can_comment"].to(bool), comment_form(),
-                rx.cond(ItemState.signed_in, rx.fragment(),
+                rx.cond(ItemState.signed_in,
+                        # A comment typed before the phase closed comes back here (civo.js).
+                        rx.el.div(id="draft-rescue", role="status", custom_attrs={
+                            "data-draft-rescue": "comment",
+                            "data-notice": t("Comments are closed now, so your comment was "
+                                             "not sent. Here is what you typed, so nothing "
+                                             "is lost:"),
+                            "data-label": t("Your unsent comment"),
+                            "data-dismiss": t("Discard it")}),
                         rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                                 t("to comment and react.")))),
         # One list; each page of comments is its own slot (see civo/state/item.py).

@@ -113,9 +113,11 @@ def can_view_project(actor: Actor, where: PlaceInProject) -> bool:
 
 def phase_is_open(_actor: Actor, where: PlaceInProject) -> bool:
     """Contributions are taken only in an open phase of an open, *published* project."""
+    from civo.models.projects import phase_stage
+
     return (where.phase is not None and where.project is not None
-            and where.phase.status == "open" and where.project.status == "open"
-            and where.project.published_at is not None)
+            and where.project.published_at is not None
+            and phase_stage(where.phase, where.project)[0] == "open")
 
 
 def is_announcement(_actor: Actor, where: PlaceInProject) -> bool:

@@ -129,6 +129,7 @@ class ProjectForm:
     ends_on: date | None
     cover: str
     phases: tuple[PhaseForm, ...]
+    results_summary: str = ""
 
 
 def form(*, session: Session, actor: policy.Actor, project_id: Any) -> ProjectForm:
@@ -144,6 +145,7 @@ def form(*, session: Session, actor: policy.Actor, project_id: Any) -> ProjectFo
         purpose=project.purpose, expected_outcome=project.expected_outcome,
         status=project.status, published_at=project.published_at,
         starts_on=project.starts_on, ends_on=project.ends_on, cover=project.cover_url,
+        results_summary=project.results_summary,
         phases=tuple(PhaseForm(
             id=p.id, position=p.position, title=p.title, description=p.description,
             module_key=p.module_key, status=p.status, starts_on=p.starts_on, ends_on=p.ends_on,
@@ -260,7 +262,12 @@ def set_status(*, session: Session, actor: policy.Actor, project_id: Any,
     project.status = validate.choice(status, PUBLISHED_STATUSES, field="status",
                                      message="Unknown status.")
     session.add(project)
+    session.flush()
+    from civo.services import results
+
+    results.announce_if_published(session, actor, project)
     session.commit()
+    session.refresh(project)
     return project
 
 

@@ -465,3 +465,14 @@ def export_tag(project_id: int, user_id: int, anonymous: bool) -> str:
 def csv_cell(text: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection): a leading =, +, - or @ is quoted."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def project_participants(project: Project, community: Community) -> sa.Select:
+    """Ids of everyone who took part in a project (contributions, comments, reactions and
+    the modules' own records): whom "Results are published" reaches."""
+    contributions = sa.and_(Item.module_key.in_(MODULES.item_keys()),
+                            Item.deleted_at.is_(None))
+    scope = Scope("project", project.id, project.title, community,
+                  sa.and_(Item.project_id == project.id, contributions),
+                  select(Phase.id).where(Phase.project_id == project.id))
+    return _participants(scope)

@@ -146,6 +146,7 @@ class CommentView:
     can_appeal: bool = False
     appealed: bool = False
     flagged_by_me: bool = False
+    author_href: str = ""  # a named author's public profile (never anonymous)
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ def _views(session: Session, actor: policy.Actor, item: Item, where: items.Where
             author_kind="deleted" if deleted else author.kind,
             author_name="" if deleted else author.label,
             author_tag="" if deleted else author.tag, is_mine=mine and not deleted,
+            author_href="" if deleted else author.href,
             created_at=c.created_at, edited=c.edited_at is not None, deleted=deleted,
             can_reply=(is_open and actor.signed_in and c.depth < MAX_DEPTH and not deleted
                        and visible),

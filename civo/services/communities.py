@@ -99,7 +99,8 @@ class ProjectCard:
     id: int
     title: str
     summary: str
-    status: str
+    status: str  # its stage (civo.models.projects.project_stage)
+    opens_on: object = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,11 @@ class CommunityPage:
     cover: str = ""
     brand_color: str = ""
     events: tuple[EventCard, ...] = ()
+    children: tuple[CommunityCard, ...] = ()  # its sub-communities, by name
+    more_children: bool = False
+
+
+CHILDREN_SHOWN = 60
 
 
 @dataclass(frozen=True)
@@ -217,9 +223,20 @@ def page(*, session: Session, actor: policy.Actor, slug: str) -> CommunityPage:
         .limit(PAGE_SIZE)
     ).all()
     cards = _cards(session, actor, [community, *parents])
+    from civo.services.projects import stages
+
+    staged = stages(session, list(projects))
+    children = list(session.exec(
+        select(Community).where(Community.parent_id == community.id,
+                                Community.is_archived.is_(False),
+                                policy.visible_communities(actor, Community))
+        .order_by(Community.search_name, Community.id).limit(CHILDREN_SHOWN + 1)))
+    child_cards = _cards(session, actor, children[:CHILDREN_SHOWN]) if children else []
     return CommunityPage(
+        children=tuple(child_cards), more_children=len(children) > CHILDREN_SHOWN,
         card=cards[0], description=community.description, parents=tuple(cards[1:]),
-        projects=tuple(ProjectCard(id=p.id, title=p.title, summary=p.summary, status=p.status)
+        projects=tuple(ProjectCard(id=p.id, title=p.title, summary=p.summary,
+                                   status=staged[p.id][0], opens_on=staged[p.id][1])
                        for p in projects),
         can_follow=policy.can(actor, "community.follow", community),
         can_manage=policy.can(actor, "community.edit", community),

@@ -24,6 +24,7 @@ from civo.models import Community, Follow, Phase, Project, User
 from civo.models._common import utcnow
 from civo.models.announcements import ANNOUNCEMENT_KINDS
 from civo.models.participation import Item, ItemRead, Moderation
+from civo.models.projects import phase_open_sql
 from civo.services import items
 from civo.services.errors import ValidationError
 from civo.services.validate import is_number
@@ -164,7 +165,7 @@ def _base(community_ids: list[int] | sa.Select, snapshot: datetime, filters: Fil
         stmt = stmt.where(Item.module_key == filters.module_key)
     if filters.status is not None:
         # "Open" as the policy means it: an open phase of an open project.
-        is_open = sa.and_(Phase.status == "open", Project.status == "open")
+        is_open = phase_open_sql()
         phases = select(Phase.id).join(Project, Project.id == Phase.project_id).where(
             is_open if filters.status == "open" else sa.not_(is_open))
         stmt = stmt.where(Item.phase_id.in_(phases))

@@ -32,6 +32,7 @@ from civo.models.participation import (
 )
 from civo.services import rich_text
 from civo.services.errors import NotFound, PermissionDenied, ValidationError
+from civo.services.links import profile_href
 from civo.services.secrets import keyed_digest
 
 EDIT_WINDOW = timedelta(minutes=10)
@@ -110,16 +111,20 @@ class Author:
     label: str        # a name, or "" when anonymous / deleted (the UI says which)
     tag: str          # the per-project pseudonym tag for anonymous posts
     kind: str         # "named" | "anonymous" | "deleted"
+    href: str = ""    # the public profile of a named author ("" otherwise: never anonymous)
 
 
 def authors(session: Session, rows: list[tuple[int | None, bool, int]]) -> dict[tuple, Author]:
     """Author display for (author_id, is_anonymous, project_id) triples, one query for names."""
     named = {uid for uid, anonymous, _ in rows if uid is not None and not anonymous}
     names: dict[int, str] = {}
+    handles: dict[int, str] = {}
     if named:
-        # The public name people chose (the private full name only for older accounts).
-        names = dict(session.exec(select(User.id, PUBLIC_NAME).where(
-            User.id.in_(named))).all())
+        # The public name people chose (the private full name only for older accounts), and
+        # the random handle of their profile's address.
+        for uid, name, handle in session.exec(select(User.id, PUBLIC_NAME, User.handle).where(
+                User.id.in_(named))).all():
+            names[uid], handles[uid] = name, handle
     result: dict[tuple, Author] = {}
     for key in rows:
         uid, anonymous, project_id = key
@@ -128,7 +133,8 @@ def authors(session: Session, rows: list[tuple[int | None, bool, int]]) -> dict[
         elif anonymous:
             result[key] = Author("", pseudonym(project_id, uid), "anonymous")
         else:
-            result[key] = Author(names.get(uid, ""), "", "named")
+            result[key] = Author(names.get(uid, ""), "", "named",
+                                 profile_href(handles[uid]) if handles.get(uid) else "")
     return result
 
 
@@ -330,6 +336,8 @@ class ItemView:
     shaped_at: datetime | None        # when it shaped a decision (author only)
     moderation: str                   # visible | hidden | removed
     content_shown: bool               # False: others see only "hidden pending review"
+    phase_status: str = ""  # its phase's stage (civo.models.projects.phase_stage)
+    author_href: str = ""   # a named author's public profile
 
 
 def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
@@ -356,6 +364,8 @@ def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
         impacts = dict(session.exec(select(ImpactEvent.kind, ImpactEvent.created_at).where(
             ImpactEvent.item_id == item.id)).all())
         read_at, shaped_at = impacts.get("read"), impacts.get("shaped")
+    from civo.models.projects import phase_stage
+
     is_open = policy.phase_is_open(actor, where)
     visible = item.moderation == Moderation.VISIBLE
     shown = visible or mine or policy.can(actor, "moderation.act", where.community)
@@ -380,6 +390,8 @@ def view(*, session: Session, actor: policy.Actor, item_id: Any) -> ItemView:
         reactions=reaction_counts(item), my_reaction=my_reaction, is_favourite=favourite,
         read_at=read_at, shaped_at=shaped_at, moderation=item.moderation,
         content_shown=shown,
+        phase_status=phase_stage(where.phase, where.project)[0] if where.phase else "",
+        author_href="" if deleted else author.href,
     )
 
 

@@ -239,7 +239,8 @@ def _notice(session: Session, case: ModerationCase, kind: str, reason: str,
                                  reason=reason, created_at=now))
     events.publish(session, "moderation.notice", kind=kind, user_id=case.author_id,
                    item_id=_item_of(session, case), community_id=case.community_id,
-                   comment_id=case.target_id if case.target_kind == "comment" else None)
+                   comment_id=case.target_id if case.target_kind == "comment" else None,
+                   reason=reason)
 
 
 def _item_of(session: Session, case: ModerationCase) -> int | None:

@@ -47,6 +47,7 @@ KINDS: dict[str, str] = {
     "hidden": Category.ACCOUNT, "removed": Category.ACCOUNT, "restored": Category.ACCOUNT,
     "warned": Category.ACCOUNT,
     "new_project": Category.FOLLOWED, "phase_open": Category.FOLLOWED,
+    "results": Category.FOLLOWED,
     "update": Category.FOLLOWED, "event": Category.FOLLOWED,
     "reply": Category.CONTRIBUTIONS, "reaction": Category.CONTRIBUTIONS,
     "read": Category.CONTRIBUTIONS, "shaped": Category.CONTRIBUTIONS,
@@ -200,11 +201,18 @@ def on_reaction_added(session: Session, *, actor: policy.Actor, recipient: int |
 
 def on_moderation_notice(session: Session, *, kind: str, user_id: int,
                          item_id: int | None, community_id: int,
-                         comment_id: int | None = None) -> None:
-    """Hidden, removed, restored, warned: the author is told (account category)."""
+                         comment_id: int | None = None, reason: str = "") -> None:
+    """Hidden, removed, restored, warned: the author is told (account category), with the
+    moderators' reason for a warning or a removal."""
+    params: dict[str, Any] = {"comment_id": comment_id} if comment_id else {}
+    if reason and kind in REASONED:
+        params["reason"] = reason[:1000]
     notify(session, recipients=[user_id], kind=kind, item_id=item_id,
-           community_id=community_id,
-           params={"comment_id": comment_id} if comment_id else None)
+           community_id=community_id, params=params or None)
+
+
+# Notices that carry the moderators' reason (in app and by email).
+REASONED = ("warned", "removed")
 
 
 def on_review_needed(session: Session, *, kind: str, actor: policy.Actor,
@@ -229,6 +237,24 @@ def on_phase_opened(session: Session, *, actor: policy.Actor, project_id: int,
     notify(session, recipients=followers(community_id), kind="phase_open", actor=actor,
            item_id=entry_id, community_id=community_id, project_id=project_id,
            params={"phase_id": phase_id}, ping=False)
+
+
+def on_results_published(session: Session, *, actor: policy.Actor, project_id: int,
+                         community_id: int, entry_id: int | None) -> None:
+    """A project's results are published: its community's followers and everyone who took
+    part in it are told (one notification each)."""
+    from civo.models import Project
+    from civo.services.analytics import project_participants
+
+    project, community = session.get(Project, project_id), session.get(Community, community_id)
+    if project is None or community is None:
+        return
+    took_part = project_participants(project, community).subquery()
+    notify(session, recipients=sa.union(followers(community_id),
+                                        select(took_part.c.uid).where(
+                                            took_part.c.uid.is_not(None))),
+           kind="results", actor=actor, item_id=entry_id, community_id=community_id,
+           project_id=project_id, params={"results": True}, ping=False)
 
 
 def on_module_event(session: Session, name: str, /, **payload: Any) -> None:
@@ -278,6 +304,7 @@ def save_settings(*, session: Session, actor: policy.Actor,
                   values: dict[str, tuple[Any, Any]]) -> None:
     """``values``: category → (in_app, email frequency). The account category stays on."""
     policy.require(actor, "account.manage_own")
+    backlog: list[Notification] = []
     for category, (in_app, email) in values.items():
         if category not in CATEGORIES or category == Category.ACCOUNT:
             continue
@@ -293,8 +320,20 @@ def save_settings(*, session: Session, actor: policy.Actor,
         waiting = sa.update(Notification).where(
             Notification.user_id == actor.user_id, Notification.category == category,
             Notification.email_state == "pending")
+        if email == Frequency.IMMEDIATE.value:
+            backlog.extend(session.exec(select(Notification).where(
+                Notification.user_id == actor.user_id, Notification.category == category,
+                Notification.email_state == "pending",
+                Notification.email_frequency != Frequency.IMMEDIATE.value)))
         session.execute(waiting.values(email_state="none") if email == Frequency.OFF.value
                         else waiting.values(email_frequency=email))
+    # What a digest was keeping goes out now as one email, grouped by item (never a burst
+    # of one email per waiting notification).
+    user = session.get(User, actor.user_id) if backlog else None
+    if user is not None:
+        backlog.sort(key=lambda n: n.id)
+        if not _send(session, user, backlog[:500], digest=None, kind="notification"):
+            return save_settings(session=session, actor=actor, values=values)
     session.commit()
 
 
@@ -402,6 +441,8 @@ def open_one(*, session: Session, actor: policy.Actor, notification_id: Any) -> 
     if item.deleted_at is not None:
         return None
     if item.module_key == "project" and item.project_id:
+        if row.kind == "results":
+            return f"/p/{item.project_id}/results"
         return f"/p/{item.project_id}"
     return f"/i/{item.id}"
 
@@ -413,6 +454,7 @@ TEXTS = {
     "warned": N_("You received a warning from the moderators."),
     "new_project": N_("{community} published a new project: “{title}”."),
     "phase_open": N_("A new phase is open in “{title}”: {phase}."),
+    "results": N_("Results are published: “{title}”."),
     "update": N_("{community} posted an update: “{title}”."),
     "event": N_("{community} announced an event: “{title}”."),
     "reply": N_("{who} replied to “{title}”."),
@@ -507,6 +549,10 @@ def describe(session: Session, rows: list[Notification], locale: str, *,
         text = i18n.gettext(locale, template, title=title, community=community,
                             who=who_label,
                             phase=phases.get((row.params or {}).get("phase_id"), ""))
+        reason = (row.params or {}).get("reason") if row.kind in REASONED else None
+        if isinstance(reason, str) and reason:
+            text += " " + i18n.gettext(locale, "The moderators' reason: {reason}",
+                                       reason=reason)
         group = f"item:{row.item_id}" if row.item_id else f"community:{row.community_id}"
         views.append(NotificationView(
             id=row.id, kind=row.kind, category=row.category, text=text,
@@ -563,6 +609,9 @@ def _compose(session: Session, user: User, rows: list[Notification], *,
         subject = i18n.gettext(locale, "Your weekly Civo digest")
     elif digest:
         subject = i18n.gettext(locale, "Your daily Civo digest")
+    elif len(views) > 1:
+        subject = i18n.ngettext(locale, "{n} new notification", "{n} new notifications",
+                                len(views))
     else:
         subject = views[0].text if views else "Civo"
     return subject[:300], body, headers if any(c != Category.ACCOUNT for c in categories) \

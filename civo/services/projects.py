@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -19,9 +20,23 @@ class ProjectItem:
     id: int
     title: str
     summary: str
-    status: str
+    status: str  # its stage (civo.models.projects.project_stage)
     community_name: str
     community_slug: str
+    opens_on: date | None = None
+
+
+def stages(session: Session, projects: list[Project]) -> dict[int, tuple[str, date | None]]:
+    """id → (stage, opens_on) of each project, from its phases (one query)."""
+    from civo.models import Phase
+    from civo.models.projects import project_stage
+
+    ids = [p.id for p in projects]
+    phases: dict[int, list] = {i: [] for i in ids}
+    if ids:
+        for phase in session.exec(select(Phase).where(Phase.project_id.in_(ids))):
+            phases[phase.project_id].append(phase)
+    return {p.id: project_stage(p, phases[p.id]) for p in projects}
 
 
 @dataclass(frozen=True)
@@ -52,9 +67,10 @@ def latest(
     ).all()
     more = len(rows) > limit
     rows = rows[:limit]
+    staged = stages(session, [p for p, _n, _s in rows])
     items = tuple(
-        ProjectItem(id=p.id, title=p.title, summary=p.summary, status=p.status,
-                    community_name=name, community_slug=slug)
+        ProjectItem(id=p.id, title=p.title, summary=p.summary, status=staged[p.id][0],
+                    community_name=name, community_slug=slug, opens_on=staged[p.id][1])
         for p, name, slug in rows
     )
     next_cursor = None
@@ -71,8 +87,11 @@ class PhaseView:
     title: str
     description: str
     module_key: str
-    status: str
+    status: str  # its stage (civo.models.projects.phase_stage)
     settings: dict
+    opens_on: date | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,8 @@ class ProjectView:
     published: bool
     phases: tuple[PhaseView, ...]
     open_data: bool = False  # in the open-data API (published, in a public community)
+    opens_on: date | None = None
+    results_summary: str = ""
 
 
 def view(*, session: Session, actor: policy.Actor, project_id: object) -> ProjectView:
@@ -106,16 +127,21 @@ def view(*, session: Session, actor: policy.Actor, project_id: object) -> Projec
         Community, Community.id == Project.community_id).where(Project.id == project_id)).first()
     if row is None or not policy.can(actor, "project.view", Where(row[1], row[0], None)):
         raise NotFound("This page does not exist.")
+    from civo.models.projects import phase_stage, project_stage
+
     project, community = row
+    rows = list(session.exec(select(Phase).where(Phase.project_id == project.id)
+                             .order_by(Phase.position)))
     phases = tuple(
         PhaseView(id=p.id, position=p.position, title=p.title, description=p.description,
-                  module_key=p.module_key, status=p.status, settings=dict(p.settings or {}))
-        for p in session.exec(select(Phase).where(Phase.project_id == project.id)
-                              .order_by(Phase.position))
+                  module_key=p.module_key, status=stage, settings=dict(p.settings or {}),
+                  opens_on=opens_on, starts_on=p.starts_on, ends_on=p.ends_on)
+        for p in rows for stage, opens_on in [phase_stage(p, project)]
     )
+    stage, opens_on = project_stage(project, rows)
     return ProjectView(
         id=project.id, title=project.title, summary=project.summary, purpose=project.purpose,
-        expected_outcome=project.expected_outcome, status=project.status,
+        expected_outcome=project.expected_outcome, status=stage, opens_on=opens_on,
         starts_on=project.starts_on, ends_on=project.ends_on, cover_url=project.cover_url,
         community_id=community.id, community_name=community.name,
         community_slug=community.slug, published=project.published_at is not None,

@@ -28,6 +28,31 @@ def segments(text: str) -> list[dict[str, str]]:
     return parts
 
 
+_BULLET = re.compile(r"^\s*[-*•]\s+")
+_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+")
+
+
+def blocks(text: str) -> list[dict]:
+    """Light formatting without HTML: blank lines separate paragraphs, lines starting with
+    "- " (or "* ") make a bulleted list, "1. " a numbered one, and links are clickable.
+
+    Returns ``[{"kind": "p" | "ul" | "ol", "lines": [segments, …]}]`` (a paragraph has
+    one line, its line breaks kept)."""
+    found: list[dict] = []
+    for chunk in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
+        if not chunk.strip():
+            continue
+        lines = chunk.split("\n")
+        for pattern, kind in ((_BULLET, "ul"), (_NUMBER, "ol")):
+            if all(pattern.match(line) for line in lines):
+                found.append({"kind": kind, "lines": [segments(pattern.sub("", line, count=1))
+                                                      for line in lines]})
+                break
+        else:
+            found.append({"kind": "p", "lines": [segments(chunk)]})
+    return found
+
+
 def clean(text: object, *, label: str, max_len: int, required: bool = True,
           field: str = "body") -> str:
     """Trimmed text within ``max_len``; raises a ValidationError the user can read."""

@@ -82,10 +82,11 @@ PROJECTS: tuple[tuple[str, str, str, str, str, str, tuple[tuple[str, str, str, d
        {"question": "Should schoolyards open to residents at weekends?"}),
       ("Ideas", "ideas", "open", {}))),
     ("Auvergne-Rhône-Alpes", "Producing 50% of our energy",
-     "How can the region produce half of the energy it uses?", "upcoming",
+     "How can the region produce half of the energy it uses?", "open",
      "The region prepares its energy plan for 2030.",
      "A citizens' panel will weigh the proposals before the plan is voted.",
-     (("Debate", "debate", "upcoming", {"question": "Which energy sources should we favour?"}),)),
+     (("Debate", "debate", "open", {"question": "Which energy sources should we favour?"}),
+      ("Energy ideas", "ideas", "open", {}))),
 )
 
 @dataclass(frozen=True)

@@ -90,6 +90,7 @@ class CommunityState(ParticipationViews):
     description: str = ""
     parents: list[dict[str, Any]] = []
     projects: list[dict[str, Any]] = []
+    children: list[dict[str, Any]] = []
     can_follow: bool = False
     not_found: bool = False
     show_follow_prompt: bool = False
@@ -107,8 +108,14 @@ class CommunityState(ParticipationViews):
                         "when": i18n.format_moment(e.starts_at, self.lang, e.timezone)[0],
                         "where": e.location} for e in page.events]
         self.description = page.description
-        self.parents = [view(p) for p in page.parents]
-        self.projects = [view(p) for p in page.projects]
+        # The trail reads top-down: the widest community first (EU → France → …).
+        self.parents = [view(p) for p in reversed(page.parents)]
+        self.children = [self._community_view(c) for c in page.children]
+        self.projects = [
+            {**view(p), "opens_on": "",
+             "opens": self._t("Opens on {date}", date=self._when(p.opens_on))
+             if p.status == "upcoming" and p.opens_on else ""}
+            for p in page.projects]
         self.can_follow = page.can_follow
         quiet = _parse_snoozes(self.follow_snoozes, time.time())
         self.show_follow_prompt = (
@@ -124,6 +131,7 @@ class CommunityState(ParticipationViews):
             page = await run_service(communities.page, actor=actor, slug=str(slug)[:140])
         except CivoError:
             self.not_found, self.community, self.parents, self.projects = True, {}, [], []
+            self.children = []
             self.show_follow_prompt = False
             return
         self.not_found = False

@@ -167,6 +167,7 @@ class ItemState(ParticipationViews):
             "body": found.body, "module_key": found.module_key,
             "module_label": spec.item_label if spec else "",
             "author": self._author(found.author_kind, found.author_name, found.author_tag),
+            "author_href": found.author_href,
             "when": self._when(found.created_at), "edited": found.edited,
             "deleted": found.deleted, "is_mine": found.is_mine,
             "can_edit": found.can_edit, "can_delete": found.can_delete,
@@ -176,7 +177,8 @@ class ItemState(ParticipationViews):
             "project": found.project_title,
             "project_href": (f"/p/{found.project_id}/{found.phase_id}" if found.phase_id
                              else f"/p/{found.project_id}" if found.project_id else ""),
-            "phase_open": found.phase_open, "comment_count": found.comment_count,
+            "phase_open": found.phase_open, "phase_status": found.phase_status,
+            "comment_count": found.comment_count,
             "support_count": found.support_count, "is_favourite": found.is_favourite,
             "read_label": self._t("Read by {community} on {date}",
                                   community=found.community_name,
@@ -201,7 +203,11 @@ class ItemState(ParticipationViews):
         rows: list[dict[str, Any]] = []
         size, cursor, root = 0, page.next_cursor, None
         threads: list[list[Any]] = []
+        shown = {c["id"] for i in range(self._slots_used) if i != index
+                 for c in self._slot(i)}
         for view in page.comments:
+            if view.id in shown:  # one's own new comment, shown already
+                continue
             if view.depth == 1 or not threads:
                 threads.append([])
             threads[-1].append(view)
@@ -252,8 +258,9 @@ class ItemState(ParticipationViews):
         if not page.comments:
             self._reply_cursors.pop(root_id, None)
             return False
-        fresh = [self._comment(c) for c in page.comments]
         slot = self._slot(index)
+        fresh = [self._comment(c) for c in page.comments
+                 if not any(c.id == row["id"] for row in slot)]
         thread = [c for c in slot if c["root_id"] == root_id]
         start = next(i for i, c in enumerate(slot) if c["root_id"] == root_id)
         others = [c for c in slot if c["root_id"] != root_id]
@@ -271,9 +278,12 @@ class ItemState(ParticipationViews):
         self._expanded[root_id] = self._expanded.get(root_id, 0) + len(fresh)
         return True
 
-    async def _apply_comments(self, actor, ids: set[int] | list[int]) -> None:
+    async def _apply_comments(self, actor, ids: set[int] | list[int], *,
+                              own: bool = False) -> None:
         """Show new or changed comments (ids a live note or this page's own action named)
-        where they belong, with one read of just those comments."""
+        where they belong, with one read of just those comments. ``own``: this reader just
+        wrote them, so they are shown even where the thread is not all loaded yet (a
+        later "Load more" does not show them twice)."""
         page = await run_service(comments.by_ids, actor=actor, item_id=self._item_id,
                                  ids=sorted(ids))
         for view in page.comments:
@@ -294,7 +304,7 @@ class ItemState(ParticipationViews):
                     continue
                 slot = self._slot(index)
                 root = next(c for c in slot if c["id"] == row["root_id"])
-                if root["more_replies"] or row["root_id"] in self._reply_cursors:
+                if not own and (root["more_replies"] or row["root_id"] in self._reply_cursors):
                     # Its thread has replies not opened yet: it comes after them.
                     self._set_slot(index, [{**c, "more_replies": c["more_replies"] + 1}
                                            if c["id"] == root["id"] else c for c in slot])
@@ -307,7 +317,8 @@ class ItemState(ParticipationViews):
                 merged = comments.thread_order(thread, id_of=lambda c: c["id"],
                                                parent_of=lambda c: c["parent_id"])
                 self._set_slot(index, others[:start] + merged + others[start:])
-            elif not self.comments_more:  # a new thread: at the end, once all are shown
+            elif own or not self.comments_more:  # a new thread: at the end, once all
+                # are shown (one's own at once: "Load more" then skips it)
                 last = max(self._slots_used - 1, 0)
                 self._set_slot(last, [*self._slot(last), row])
                 self._slots_used = max(self._slots_used, 1)
@@ -371,7 +382,7 @@ class ItemState(ParticipationViews):
     async def _after_comment(self, comment_id: int, *, fresh_counts: bool = True) -> None:
         """This page's own comment change: show it, and tell the item's other pages."""
         actor = await self._actor()
-        await self._apply_comments(actor, [comment_id])
+        await self._apply_comments(actor, [comment_id], own=True)
         key = f"i{self._item_id}"
         if fresh_counts:
             counts = await run_service(live._read_counts, keys=[key])
@@ -447,7 +458,10 @@ class ItemState(ParticipationViews):
             return
         self.comment_error, self.reply_to = "", 0
         await self._after_comment(posted.id)
-        return rx.set_value("comment-body", "")
+        # The field empties; the new comment is brought into view (wherever it landed).
+        return [rx.set_value("comment-body", ""), rx.call_script(
+            f"document.getElementById('comment-{int(posted.id)}')"
+            "?.scrollIntoView({block: 'center'})")]
 
     @rx.event
     async def delete_comment(self, comment_id: int):

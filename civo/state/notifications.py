@@ -105,7 +105,8 @@ class NotificationOpenState(ParticipationViews):
         await self._refresh_unread(actor)
         self.gone = target is None
         if target:
-            return rx.redirect(target)
+            # Replace /n/<id> in the history: Back returns to the list, not to a redirect.
+            return rx.redirect(target, replace=True)
 
 
 class NotificationSettingsState(ParticipationViews):

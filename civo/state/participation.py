@@ -62,6 +62,7 @@ class ParticipationViews(AppState):
             "segments": data["segments"], "more_replies": c.more_replies,
             "moderation": c.moderation, "content_shown": c.content_shown,
             "author": self._author(c.author_kind, c.author_name, c.author_tag),
+            "author_href": c.author_href,
             "when": self._when(c.created_at),
             "rc": {e: n for e, n in c.reactions.items() if n}, "mine": c.my_reaction,
         }

@@ -48,6 +48,14 @@ class ProjectState(ParticipationViews):
             return [self._translated(v) for v in value]
         return value
 
+    def _opens(self, stage: str, opens_on: Any) -> str:
+        """"Opens on <date>" for what is still to come ("" otherwise)."""
+        if stage != "upcoming":
+            return ""
+        if opens_on is None:
+            return self._t("Not open yet: the date will be announced.")
+        return self._t("Opens on {date}", date=self._when(opens_on))
+
     @rx.event
     async def load(self):
         actor = await self._actor()
@@ -66,6 +74,7 @@ class ProjectState(ParticipationViews):
             "id": found.id, "title": found.title, "summary": found.summary,
             "purpose": found.purpose, "expected_outcome": found.expected_outcome,
             "status": found.status, "community": found.community_name,
+            "opens": self._opens(found.status, found.opens_on),
             "community_href": f"/c/{found.community_slug}",
             "dates": " – ".join(self._when(d) for d in (found.starts_on, found.ends_on) if d),
             "cover": found.cover_url,
@@ -73,7 +82,8 @@ class ProjectState(ParticipationViews):
         }
         self.phases = [
             {"id": p.id, "title": p.title, "module_key": p.module_key, "status": p.status,
-             "href": f"/p/{found.id}/{p.id}", "number": p.position + 1}
+             "href": f"/p/{found.id}/{p.id}", "number": p.position + 1,
+             "opens": self._opens(p.status, p.opens_on)}
             for p in found.phases
         ]
         chosen = next((p for p in found.phases if p.id == phase_id), None)
@@ -87,7 +97,8 @@ class ProjectState(ParticipationViews):
             self.phase = {"id": chosen.id, "title": chosen.title,
                           "description": chosen.description, "module_key": chosen.module_key,
                           "status": chosen.status, "open": chosen.status == "open"
-                          and found.status == "open" and found.published,
+                          and found.published,
+                          "opens": self._opens(chosen.status, chosen.opens_on),
                           # The module's declared settings only, as text (its panel reads them).
                           "settings": {s.name: s.as_text(s.stored(chosen.settings))
                                        for s in (spec.settings if spec else ())},

@@ -99,6 +99,7 @@ def _calls(t: dict) -> dict[str, list[tuple]]:
         "revoke_code": [(t["code"],)],
         # projects
         "create": [(project_form,)], "publish": [()], "set_status": [("closed",)],
+        "save_results_summary": [({"results_summary": "We read every idea."},)],
         "add_phase": [(phase_form,)], "save_phase": [({**phase_form, "phase_id": str(t["phase"])},)],
         "move_phase": [(t["phase"], 1)], "delete_phase": [(t["phase"],)],
         "choose_setting": [(t["phase"], "rule", "x")],

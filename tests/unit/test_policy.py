@@ -34,6 +34,7 @@ ROLES = {
 class Proj:
     published_at: object = "2026-01-01"
     status: str = "open"
+    starts_on: object = None
 
 
 @dataclass
@@ -41,6 +42,8 @@ class Ph:
     module_key: str = "ideas"
     status: str = "open"
     settings: dict = field(default_factory=dict)
+    starts_on: object = None
+    ends_on: object = None
 
 
 @dataclass

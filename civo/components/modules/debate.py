@@ -64,7 +64,9 @@ def debate_panel() -> rx.Component:
             rx.cond(AppState.signed_in, contribute_form(),
                     rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                             t("to take part in the debate."))),
-            rx.callout(t("This debate is closed."), icon="info", color_scheme="gray"),
+            rx.cond(ProjectState.phase["status"] == "closed",
+                    rx.callout(t("This debate is closed."), icon="info",
+                               color_scheme="gray")),
         ),
         error_callout(DebateState.error, "debate-list-error"),
         rx.heading(t("Contributions"), as_="h3", size="4"),
@@ -82,15 +84,27 @@ def debate_item_extra() -> rx.Component:
     return stance_badge(ItemState.extra["stance"])
 
 
-def debate_results() -> rx.Component:
-    """A closed debate's results: how many took a stance for, against or neither."""
-    r = ProjectState.results
+def debate_results(r: rx.Var | None = None) -> rx.Component:
+    """A closed debate's results: how many took a stance for, against or neither, and its
+    most discussed contributions (``r``: the results hook's section; the phase page's by
+    default)."""
+    r = ProjectState.results if r is None else r
     return rx.vstack(
         rx.el.table(
             rx.el.caption(t("Contributions by stance")),
             rx.el.tbody(rx.foreach(r["tally"].to(list[dict[str, Any]]), lambda row: rx.el.tr(
                 rx.el.th(row["label"].to(str), scope="row"),
                 rx.el.td(row["count"].to(str))))),
-            class_name="data-table", id="debate-tally"),
+            class_name="data-table debate-tally"),
+        rx.cond(
+            r["listed"].to(list).length() > 0,
+            rx.el.ul(rx.foreach(r["listed"].to(list[dict[str, Any]]), lambda c: rx.el.li(
+                rx.card(rx.vstack(
+                    rx.cond(c["stance"].to(str) != "", stance_badge(c["stance"].to(str))),
+                    rx.link(c["excerpt"].to(str), href="/i/" + c["id"].to(str),
+                            high_contrast=True),
+                    spacing="1", align="start")))),
+                class_name="plain-list stack debate-listed"),
+            rx.text(t("Nobody contributed to this debate."), size="2")),
         spacing="2", align="stretch", width="100%",
     )

@@ -14,7 +14,6 @@ from civo.components.participation import (
     error_callout,
     live_card,
     load_more_button,
-    text_field,
     textarea_field,
 )
 from civo.components.uploads import image_upload
@@ -72,11 +71,34 @@ def image_picker() -> rx.Component:
     )
 
 
+def similar_ideas() -> rx.Component:
+    """"Is your idea already here?": close ideas of this phase, while the title is typed
+    (a polite live region: it never takes focus or blocks the form)."""
+    return rx.box(
+        rx.cond(IdeasState.similar.length() > 0, rx.vstack(
+            rx.text(t("Is your idea already here? You can support it instead."),
+                    weight="bold", size="2"),
+            rx.el.ul(rx.foreach(IdeasState.similar, lambda idea: rx.el.li(
+                rx.link(idea["title"].to(str), href="/i/" + idea["id"].to(str),
+                        is_external=False, target="_blank", rel="noopener"))),
+                class_name="stack", id="similar-ideas-list"),
+            spacing="1", align="stretch", class_name="similar-ideas")),
+        aria_live="polite", id="similar-ideas",
+    )
+
+
 def propose_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading(t("Propose an idea"), as_="h3", size="4"),
-            text_field("title", N_("Title"), "idea-title", max_length=120),
+            rx.vstack(
+                rx.el.label(t("Title"), html_for="idea-title", class_name="field-label"),
+                rx.input(name="title", id="idea-title", max_length=120, required=True,
+                         width="100%", size="3",
+                         on_change=IdeasState.find_similar.debounce(500)),
+                spacing="1", width="100%", align="stretch",
+            ),
+            similar_ideas(),
             textarea_field("body", N_("Describe your idea"), "idea-body", max_length=2000),
             image_picker(),
             anonymous_checkbox("idea-anonymous"),
@@ -96,8 +118,9 @@ def ideas_panel() -> rx.Component:
             rx.cond(AppState.signed_in, propose_form(),
                     rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                             t("to propose and support ideas."))),
-            rx.callout(t("This idea box is closed: ideas are listed by support."),
-                       icon="info", color_scheme="gray"),
+            rx.cond(ProjectState.phase["status"] == "closed",
+                    rx.callout(t("This idea box is closed: ideas are listed by support."),
+                               icon="info", color_scheme="gray")),
         ),
         error_callout(IdeasState.error, "ideas-error"),
         rx.heading(t("Ideas"), as_="h3", size="4"),
@@ -187,9 +210,10 @@ def ideas_inbox_extra(entry: rx.Var) -> rx.Component:
     )
 
 
-def ideas_results() -> rx.Component:
-    """A closed idea box's results: the ideas the community retained, with its answers."""
-    r = ProjectState.results
+def ideas_results(r: rx.Var | None = None) -> rx.Component:
+    """A closed idea box's results: the ideas the community retained, with its answers
+    (``r``: the results hook's section; the phase page's by default)."""
+    r = ProjectState.results if r is None else r
     return rx.vstack(
         rx.text(t("Ideas retained by the community (accepted or implemented):"), size="3"),
         rx.cond(
@@ -204,8 +228,15 @@ def ideas_results() -> rx.Component:
                             rx.text(idea["answer"].to(str), white_space="pre-wrap",
                                     size="2")),
                     spacing="2", align="stretch")))),
-                class_name="plain-list stack", id="ideas-retained"),
-            rx.text(t("No idea has been accepted yet; every idea stays listed below."),
-                    size="2", id="ideas-retained-none")),
+                class_name="plain-list stack ideas-retained"),
+            rx.vstack(
+                rx.text(t("No idea has been accepted yet. The most supported ideas:"),
+                        size="2", class_name="ideas-retained-none"),
+                rx.el.ul(rx.foreach(r["top"].to(list[dict[str, Any]]), lambda idea: rx.el.li(
+                    rx.link(idea["title"].to(str), href="/i/" + idea["id"].to(str),
+                            high_contrast=True), " · ",
+                    rx.text.span(idea["supports"].to(str), " ", t("supports"), size="2"))),
+                    class_name="stack"),
+                spacing="2", align="stretch")),
         spacing="3", align="stretch", width="100%",
     )

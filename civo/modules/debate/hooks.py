@@ -43,12 +43,25 @@ def public_fields(session: Session, item_ids: list[int]) -> dict[int, dict[str, 
         select(Item.id, Item.extra).where(Item.id.in_(item_ids))) if (extra or {}).get("stance")}
 
 
+RESULTS_LISTED = 20
+
+
 def results(session: Session, actor: policy.Actor, phase: Phase) -> dict[str, Any]:
     """The for / against tally of the visible contributions."""
     counted = _stance_counts(session, [phase.id], visible_only=True)
+    stance = sa.func.coalesce(Item.extra["stance"].as_string(), "")
+    rows = session.exec(
+        select(Item.id, Item.body, stance).where(
+            Item.phase_id == phase.id, Item.deleted_at.is_(None),
+            Item.module_key == "debate", Item.moderation == Moderation.VISIBLE.value)
+        .order_by(Item.comment_count.desc(), Item.id.desc()).limit(RESULTS_LISTED)).all()
     return {"contributions": sum(counted.values()),
             "tally": [{"stance": key, "label": label, "count": counted.get(key, 0)}
-                      for key, label in STANCE_LABELS.items()]}
+                      for key, label in STANCE_LABELS.items()],
+            # The most discussed contributions: a closed debate never shows an empty list.
+            "listed": [{"id": i, "excerpt": body if len(body) <= 200 else body[:199] + "…",
+                        "stance": s or "", "label": STANCE_LABELS.get(s or "", "")}
+                       for i, body, s in rows]}
 
 
 # (project title, phase position, author email, body)

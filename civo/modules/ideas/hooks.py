@@ -78,9 +78,16 @@ def results(session: Session, actor: policy.Actor, phase: Phase) -> dict[str, An
     total = session.exec(select(sa.func.count()).select_from(Item).where(
         Item.phase_id == phase.id, Item.deleted_at.is_(None),
         Item.moderation == Moderation.VISIBLE.value)).one()
+    # With none retained yet, the most supported ideas: a closed box never looks empty.
+    top = [] if rows else session.exec(
+        select(Item.id, Item.title, Item.support_count).where(
+            Item.phase_id == phase.id, Item.deleted_at.is_(None),
+            Item.moderation == Moderation.VISIBLE.value)
+        .order_by(Item.support_count.desc(), Item.id).limit(10)).all()
     return {"ideas": total, "retained": [
         {"id": i, "title": title, "supports": supports, "status": status, "answer": answer}
-        for i, title, supports, status, answer in rows]}
+        for i, title, supports, status, answer in rows],
+        "top": [{"id": i, "title": title, "supports": supports} for i, title, supports in top]}
 
 
 # (project title, phase position, author email, title, body)

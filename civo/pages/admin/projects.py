@@ -89,6 +89,16 @@ def lifecycle() -> rx.Component:
                           spacing="2", wrap="wrap", role="group",
                           aria_label=t("Stage shown to citizens")),
                 rx.link(t("See the public page"), href="/p/" + p["id"].to(str)),
+                rx.form(rx.vstack(
+                    text_area(P, "results_summary", N_("Results summary"),
+                              value=p["results_summary"], max_length=6000, rows=6),
+                    rx.text(t("Shown on the results page once the stage is “Results”. Blank "
+                              "lines make paragraphs, lines starting with “- ” a list; "
+                              "links are clickable."), size="2"),
+                    rx.button(t("Save the summary"), type="submit", id="results-summary-save"),
+                    spacing="2", align="stretch"),
+                    on_submit=P.save_results_summary, reset_on_submit=False,
+                    id="results-summary-form"),
                 spacing="3", align="stretch"),
             rx.vstack(
                 rx.text(t("Draft: only this community's admins see it. Publishing puts it in "

@@ -91,6 +91,7 @@ class ProjectAdminState(AdminState):
             "id": found.id, "title": found.title, "summary": found.summary,
             "purpose": found.purpose, "expected_outcome": found.expected_outcome,
             "status": found.status, "published": found.published_at is not None,
+            "results_summary": found.results_summary,
             "starts_on": _iso(found.starts_on), "ends_on": _iso(found.ends_on),
             "cover": found.cover, "community": found.community_name,
             "community_href": f"/admin/c/{found.community_slug}/projects",
@@ -170,6 +171,18 @@ class ProjectAdminState(AdminState):
     async def set_status(self, status: str):
         if await self._call(service.set_status, project_id=self._project_id,
                             status=status) is FAILED:
+            return
+        await self._refresh()
+        self._done("Saved.")
+        if status == "results":  # followers' and participants' bells recount
+            await self._announce_to(self._community_id, new_item=True)
+
+    @rx.event
+    async def save_results_summary(self, form: dict[str, Any]):
+        from civo.services import results
+
+        if await self._call(results.save_summary, project_id=self._project_id,
+                            summary=form.get("results_summary", "")) is FAILED:
             return
         await self._refresh()
         self._done("Saved.")

@@ -26,6 +26,8 @@ class IdeasState(ParticipationViews):
     posted: str = ""
     image_attached: bool = False
     image_error: str = ""
+    # "Is your idea already here?": ideas of this phase close to the title being typed.
+    similar: list[dict[str, Any]] = []
     _pending_image: str = ""
     _phase_id: int = 0
     _cursor: str | None = None
@@ -64,6 +66,22 @@ class IdeasState(ParticipationViews):
             return
         self.ideas, self._cursor, self.has_more = collected, cursor, cursor is not None
         self.live = {}  # every card shown was just read: no live count is newer
+
+    @rx.event
+    async def find_similar(self, text: str):
+        """Debounced from the title field; a slow or failed search never blocks typing
+        (it runs off the event loop, and finding nothing shows nothing)."""
+        from civo.modules.ideas import similar
+
+        if not isinstance(text, str) or not self._phase_id:
+            self.similar = []
+            return
+        actor = await self._actor()
+        try:
+            self.similar = await run_service(similar.similar, actor=actor,
+                                             phase_id=self._phase_id, text=text[:300])
+        except CivoError:
+            self.similar = []
 
     @rx.event
     async def load(self):
@@ -131,7 +149,7 @@ class IdeasState(ParticipationViews):
             self.form_error = self._error_text(error)
             return
         self.form_error, self._pending_image, self.image_attached = "", "", False
-        self.posted = self._t("Your idea is published.")
+        self.posted, self.similar = self._t("Your idea is published."), []
         await self._announce(self._community_id, new_item=True)
         await self._fetch(keep=len(self.ideas) + 1)
         return [rx.set_value("idea-title", ""), rx.set_value("idea-body", ""),
