@@ -111,8 +111,15 @@ def summary_bar() -> rx.Component:
         role="region", aria_label=t("My ballot"))
 
 
+def _callout(icon: str, *children: rx.Component, **props) -> rx.Component:
+    """A callout whose body may hold blocks (``rx.callout(x)`` wraps x in a <p>: a <p> or a
+    <div> inside it is invalid HTML, and React warns on every page load)."""
+    return rx.callout.root(rx.callout.icon(rx.icon(icon)), rx.box(*children), **props)
+
+
 def receipt() -> rx.Component:
-    return rx.cond(B.status == "submitted", rx.callout(
+    return rx.cond(B.status == "submitted", _callout(
+        "receipt",
         rx.vstack(
             rx.text(B.state_text, weight="bold"),
             rx.text(t("Your verification code:"), " ",
@@ -121,7 +128,7 @@ def receipt() -> rx.Component:
             rx.text(t("Keep it to check later that your ballot is counted. You can change "
                       "your ballot until voting closes."), size="2"),
             spacing="1"),
-        icon="receipt", color_scheme="green", high_contrast=True, id="budget-receipt"))
+        color_scheme="green", high_contrast=True, id="budget-receipt"))
 
 
 def verify_form() -> rx.Component:
@@ -142,15 +149,15 @@ def verify_form() -> rx.Component:
 
 def budget_panel() -> rx.Component:
     return rx.vstack(
-        rx.callout(rx.text(t("How to vote:"), " ", rx.text.strong(B.rule_text)),
-                   icon="info", color_scheme="indigo", high_contrast=True, id="budget-rule"),
+        _callout("info", rx.text(t("How to vote:"), " ", rx.text.strong(B.rule_text)),
+                 color_scheme="indigo", high_contrast=True, id="budget-rule"),
         error_callout(B.error, "budget-error"),
         rx.cond(~B.can_vote & (B.problem != ""),
-                rx.callout(rx.hstack(
+                _callout("lock", rx.hstack(
                     rx.text(B.problem, id="budget-problem"),
                     rx.cond(~AppState.signed_in,
                             rx.link(t("Sign in"), href="/login", underline="always")),
-                    spacing="2", wrap="wrap"), icon="lock", color_scheme="gray", high_contrast=True)),
+                    spacing="2", wrap="wrap"), color_scheme="gray", high_contrast=True)),
         rx.cond(B.notice != "", rx.callout(B.notice, icon="bell", high_contrast=True, id="budget-notice",
                                            role="status")),
         receipt(),
