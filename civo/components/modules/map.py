@@ -307,8 +307,10 @@ def map_admin_panel(phase: rx.Var) -> rx.Component:
                   on_click=MapAdminState.load(phase["id"].to(int))))
 
 
-def map_results() -> rx.Component:
-    r = ProjectState.results
+def map_results(section: rx.Var | None = None) -> rx.Component:
+    """Pins by category: this phase's (the phase page), or ``section``'s (the project's
+    results page, one section per phase)."""
+    r = ProjectState.results if section is None else section
     return rx.el.table(
         rx.el.caption(t("Pins by category")),
         rx.el.tbody(rx.foreach(r["tally"].to(list[dict[str, Any]]), lambda row: rx.el.tr(

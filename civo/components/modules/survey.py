@@ -607,9 +607,12 @@ def survey_admin_panel(phase) -> rx.Component:
         spacing="3", align="stretch", width="100%"), aria_label=t("Questionnaire"))
 
 
-def survey_results() -> rx.Component:
-    """A closed questionnaire's results on the project page, once they are public."""
+def survey_results(section: rx.Var | None = None) -> rx.Component:
+    """A closed questionnaire's results on the project page, once they are public (and on
+    the project's results page: ``section`` is that phase's entry)."""
     from civo.state.modules.survey import SurveyResultsState as R
+
+    load = R.load if section is None else R.load(section["phase_id"].to(int))
 
     return rx.vstack(
         rx.cond(R.public, rx.vstack(
@@ -619,7 +622,7 @@ def survey_results() -> rx.Component:
                      class_name="plain-list stack", id="survey-public-results"),
             spacing="3", align="stretch", width="100%"),
             rx.text(t("The results of this questionnaire are not published."))),
-        on_mount=R.load, spacing="3", align="stretch", width="100%")
+        on_mount=load, spacing="3", align="stretch", width="100%")
 
 
 def survey_invitation() -> rx.Component:
