@@ -85,6 +85,9 @@ def post_event(*, session: Session, actor: policy.Actor, community_id: Any, titl
     start = validate.local_datetime(starts_at, zone=zone, label="Start", field="starts_at")
     end = validate.local_datetime(ends_at, zone=zone, label="End", field="ends_at",
                                   required=False)
+    if start <= utcnow():
+        raise ValidationError("{label} is in the past: an event is announced before it "
+                              "happens.", field="starts_at", label="Start")
     if end is not None and end <= start:
         raise ValidationError("The event must end after it starts.", field="ends_at")
     place = rich_text.clean(location, label="Place", max_len=LOCATION_MAX, required=False,
