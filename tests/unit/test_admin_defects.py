@@ -256,3 +256,25 @@ def test_the_admin_menu_marks_the_current_page():
     rendered = str(community_nav(CommunitySettingsState))
     assert rendered.count('"page"') >= 5 and "aria-current" in rendered.replace("ariaCurrent",
                                                                                 "aria-current")
+
+
+# ---- analytics: one chart per dimension, and why an empty one is empty ----------------------
+
+
+async def test_analytics_has_one_chart_per_dimension_and_says_why_one_is_empty(session,
+                                                                               lyon_admin):
+    from civo.services.analytics import Group
+    from civo.state.admin.analytics import AnalyticsState
+
+    state = await _state(AnalyticsState)
+    _route(state, "/admin/c/[slug]/analytics", slug="lyon")
+    with_session(state, sessions.start(session=session, user_id=lyon_admin))
+    await _call(state, "load_community")
+    assert not state.denied
+    for key in ("age", "gender", "places"):
+        chart = getattr(state, f"{key}_chart")
+        assert len(chart.data) == 1 and chart.layout.width is None  # the card's width
+        assert state.chart_notes[key] == "Nobody has taken part yet: nothing to show."
+    assert state._empty_note([Group("18-29", None), Group("30-44", None)]).startswith(
+        "Every group has fewer than 5 people")
+    assert state._empty_note([Group("18-29", 7), Group("30-44", None)]) == ""
