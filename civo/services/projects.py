@@ -73,6 +73,8 @@ class PhaseView:
     module_key: str
     status: str
     settings: dict
+    starts_on: object = None
+    ends_on: object = None
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,15 @@ class ProjectView:
     published: bool
     phases: tuple[PhaseView, ...]
     open_data: bool = False  # in the open-data API (published, in a public community)
+    participants: int = 0    # everyone who took part in any phase (one count in SQL)
+    brand_color: str = ""
 
 
 def view(*, session: Session, actor: policy.Actor, project_id: object) -> ProjectView:
     """A project with its phases, if the actor may see it (NotFound otherwise)."""
     from civo.models import Phase
     from civo.services.errors import NotFound
+    from civo.services import open_now
     from civo.services.items import Where
 
     if not isinstance(project_id, int) or isinstance(project_id, bool):
@@ -109,7 +114,8 @@ def view(*, session: Session, actor: policy.Actor, project_id: object) -> Projec
     project, community = row
     phases = tuple(
         PhaseView(id=p.id, position=p.position, title=p.title, description=p.description,
-                  module_key=p.module_key, status=p.status, settings=dict(p.settings or {}))
+                  module_key=p.module_key, status=p.status, settings=dict(p.settings or {}),
+                  starts_on=p.starts_on, ends_on=p.ends_on)
         for p in session.exec(select(Phase).where(Phase.project_id == project.id)
                               .order_by(Phase.position))
     )
@@ -120,4 +126,6 @@ def view(*, session: Session, actor: policy.Actor, project_id: object) -> Projec
         community_id=community.id, community_name=community.name,
         community_slug=community.slug, published=project.published_at is not None,
         phases=phases, open_data=project.published_at is not None
-        and not community.is_private and not community.is_archived)
+        and not community.is_private and not community.is_archived,
+        participants=open_now.participants(session, project.id, [p.id for p in phases]),
+        brand_color=community.brand_color or "")

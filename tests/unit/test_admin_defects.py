@@ -278,3 +278,100 @@ async def test_analytics_has_one_chart_per_dimension_and_says_why_one_is_empty(s
     assert state._empty_note([Group("18-29", None), Group("30-44", None)]).startswith(
         "Every group has fewer than 5 people")
     assert state._empty_note([Group("18-29", 7), Group("30-44", None)]) == ""
+
+
+# ---- look and feel: "Open now" --------------------------------------------------------------
+
+
+def test_open_now_lists_open_consultations_with_days_left_and_participants(session):
+    from datetime import timedelta
+
+    from civo import policy
+    from civo.models import Project
+    from civo.models._common import utcnow
+    from civo.models.projects import Phase
+    from civo.services.open_now import open_now
+
+    project = session.exec(select(Project).where(
+        Project.title == "School extracurricular timings")).one()
+    phase = session.exec(select(Phase).where(Phase.project_id == project.id,
+                                             Phase.status == "open")).first()
+    phase.ends_on = utcnow().date() + timedelta(days=3)
+    session.add(phase)
+    session.commit()
+    found = open_now(session=session, actor=policy.ANONYMOUS)
+    mine = [c for c in found if c.project_id == project.id]
+    assert mine and mine[0].days_left == 3 and mine[0].community_name == "Lyon"
+    assert mine[0].participants >= 0
+    # closing soonest first; nothing of a private community
+    assert all(not community(session, c.community_name).is_private for c in found)
+
+
+def test_a_project_shows_its_phase_dates_and_participants(session):
+    from datetime import date
+
+    from civo import policy
+    from civo.models import Project
+    from civo.models.projects import Phase
+    from civo.modules.ideas import services as ideas
+    from civo.services import projects
+
+    project = session.exec(select(Project).where(
+        Project.title == "School extracurricular timings")).one()
+    phase = session.exec(select(Phase).where(Phase.project_id == project.id,
+                                             Phase.status == "open")).first()
+    phase.starts_on, phase.ends_on = date(2026, 11, 1), date(2030, 1, 31)
+    session.add(phase)
+    session.commit()
+    before = projects.view(session=session, actor=policy.ANONYMOUS,
+                           project_id=project.id).participants
+    author = actor(session, make_user(session, email="amina@example.org", home="Lyon"))
+    ideas.propose(session=session, actor=author, phase_id=phase.id, title="Later start",
+                  body="School at 9.")
+    view = projects.view(session=session, actor=policy.ANONYMOUS, project_id=project.id)
+    shown = next(p for p in view.phases if p.id == phase.id)
+    assert (shown.starts_on, shown.ends_on) == (date(2026, 11, 1), date(2030, 1, 31))
+    assert view.participants == before + 1
+
+
+def test_feed_cards_carry_phase_status_and_event_facts_with_an_ics_file(session, lyon_admin):
+    from civo import policy
+    from civo.services import announcements, feed
+
+    event = announcements.post_event(
+        session=session, actor=actor(session, lyon_admin),
+        community_id=community(session, "Lyon").id, title="Public meeting, school hours",
+        description="Bring ideas; all welcome.", starts_at="2030-12-01T18:30",
+        location="Hôtel de Ville, Lyon")
+    cards = feed.visitor(session=session, actor=policy.ANONYMOUS, filters=feed.Filters(),
+                         cursor=None).items
+    card = next(c for c in cards if c.id == event.id)
+    assert card.event_place == "Hôtel de Ville, Lyon"
+    assert card.event_starts_at.isoformat() == "2030-12-01T17:30:00+00:00"
+    assert {c.phase_status for c in cards if c.module_key == "ideas"} <= {"open", "closed",
+                                                                          "upcoming"}
+    text = announcements.ics(session=session, actor=policy.ANONYMOUS, item_id=event.id)
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and "DTSTART:20301201T173000Z" in text
+    assert "SUMMARY:Public meeting\\, school hours" in text
+    assert "LOCATION:Hôtel de Ville\\, Lyon" in text
+
+
+def test_the_demo_story_has_something_open_with_images_everywhere(session, tmp_path,
+                                                                   monkeypatch):
+    from civo.models import Project
+    from civo.models.projects import Phase
+    from civo.services import images, seed
+
+    monkeypatch.setattr(images, "upload_dir", lambda: tmp_path)
+    seed.seed_covers(session)
+    seed.seed_covers(session)  # idempotent
+    for name in ("Paris", "Île-de-France", "France", "European Union", "Lyon", "Nice",
+                 "Auvergne-Rhône-Alpes"):
+        c = community(session, name)
+        open_ones = session.exec(select(Project).join(Phase, Phase.project_id == Project.id)
+                                 .where(Project.community_id == c.id, Project.status == "open",
+                                        Phase.status == "open")).all()
+        assert open_ones, name
+        assert all(p.cover_url and (tmp_path / p.cover_url).is_file() for p in open_ones), name
+        assert c.brand_color, name
+    assert any(a.admin_of == "Nice" for a in seed.DEMO_ACCOUNTS)
