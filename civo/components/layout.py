@@ -252,8 +252,8 @@ def confirm_banner() -> rx.Component:
 def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
     """Wrap page content in the shell; ``heading`` becomes the page's ``<h1>``."""
     return rx.fragment(
-        cookie_notice(),
         skip_link(),
+        cookie_notice(),
         header(),
         rx.el.main(
             rx.vstack(
