@@ -9,7 +9,7 @@ from fastapi import HTTPException
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from civo.db import run_service
 from civo.services import notifications, privacy
@@ -73,6 +73,20 @@ async def one_click_unsubscribe(token: str) -> dict[str, list[str]]:
     except CivoError as error:
         raise HTTPException(status_code=400, detail=error.message) from None
     return {"stopped": stopped}
+
+
+@api.get("/api/events/{item_id}.ics", include_in_schema=False)
+async def event_calendar(item_id: int) -> Response:
+    """A public event as an iCalendar file (the feed card's "Add to calendar" link)."""
+    from civo import policy
+    from civo.services import announcements
+
+    try:
+        text = await run_service(announcements.ics, actor=policy.ANONYMOUS, item_id=item_id)
+    except CivoError as error:
+        raise HTTPException(status_code=404, detail=error.message) from None
+    return Response(text, media_type="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="event-{item_id}.ics"'})
 
 
 @api.get("/api/me/export/{token}", include_in_schema=False)

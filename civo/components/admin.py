@@ -10,9 +10,11 @@ from civo.components.i18n import t
 from civo.components.layout import page_shell
 
 
-def refusal() -> rx.Component:
+def refusal(state=None) -> rx.Component:
     return rx.vstack(
         rx.text(t("You do not have access to this page, or it does not exist.")),
+        *([rx.cond(state.error != "", rx.text(state.error, id="admin-denied-reason"))]
+          if state is not None else []),
         rx.link(t("Back to the feed"), href="/"),
         id="admin-denied", spacing="2",
     )
@@ -37,7 +39,7 @@ def admin_page(state, *children: rx.Component, heading, nav: rx.Component | None
     return page_shell(
         rx.cond(
             state.denied,
-            refusal(),
+            refusal(state),
             rx.vstack(*([nav] if nav is not None else []), notes(state), *children,
                       spacing="5", align="stretch", width="100%"),
         ),
@@ -47,10 +49,13 @@ def admin_page(state, *children: rx.Component, heading, nav: rx.Component | None
 
 def subnav(links: Sequence[tuple[str | rx.Var, rx.Var | str, str]], label: str
            ) -> rx.Component:
-    """Section links (label, href, id); the current one is marked for screen readers."""
+    """Section links (label, href, id); the current one is marked (``aria-current``) for
+    screen readers and by its look."""
+    here = rx.State.router.url.path.to(str)
     return rx.el.nav(
         rx.hstack(
-            *[rx.link(text, href=href, id=id_, class_name="subnav-link", high_contrast=True)
+            *[rx.link(text, href=href, id=id_, class_name="subnav-link", high_contrast=True,
+                      aria_current=rx.cond(here == href, "page", None))
               for text, href, id_ in links],
             spacing="4", wrap="wrap",
         ),
@@ -123,4 +128,29 @@ def section(title: str, *children: rx.Component, id_: str) -> rx.Component:
         rx.card(rx.vstack(rx.heading(t(title), as_="h2", size="5"), *children, spacing="3",
                           align="stretch")),
         aria_labelledby=None, id=id_,
+    )
+
+
+def confirm_action(trigger_label: str, *, title: str, lost: str | rx.Var, confirm_label: str,
+                   on_confirm, id_: str | rx.Var, color_scheme: str = "red",
+                   size: str = "2") -> rx.Component:
+    """A destructive button that asks first: a dialog says what will be lost, and only its
+    own button acts (Cancel, Escape or a click outside change nothing)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button(t(trigger_label), color_scheme=color_scheme,
+                                          variant="soft", size=size, type="button",
+                                          id=id_)),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(t(title)),
+            rx.alert_dialog.description(t(lost) if isinstance(lost, str) else lost,
+                                        class_name="confirm-lost"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(t("Cancel"), variant="soft", color_scheme="gray",
+                                                 high_contrast=True, type="button")),
+                rx.alert_dialog.action(rx.button(t(confirm_label), color_scheme=color_scheme,
+                                                 on_click=on_confirm, type="button",
+                                                 class_name="confirm-action")),
+                spacing="3", justify="end", margin_top="1rem", wrap="wrap"),
+            max_width="28rem",
+        ),
     )

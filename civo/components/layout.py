@@ -178,16 +178,21 @@ COOKIES = (
 
 def cookie_notice() -> rx.Component:
     """Only functional cookies: the notice informs (nothing is tracked, nothing to refuse)."""
+    # First in the page (and in tab order), shown at the bottom of the screen; short enough
+    # for a quarter of a phone's screen, the list of cookies one click away.
     return rx.cond(AppState.cookie_notice_seen == "", rx.el.section(
-        rx.vstack(
+        rx.hstack(
             rx.text(t("Civo uses only functional cookies, no trackers, and loads nothing from "
                       "other sites:"), weight="bold", size="2"),
+            rx.button(t("OK"), on_click=AppState.acknowledge_cookies, size="2",
+                      id="cookie-ok", width="fit-content"),
+            spacing="3", align="center", justify="between", wrap="wrap", width="100%"),
+        rx.el.details(
+            rx.el.summary(t("Which cookies?"), class_name="cookie-summary"),
             rx.el.ul(*[rx.el.li(rx.text(rx.code(name), " — ", t(purpose), " (", t(lasts), ")",
                                         size="2"))
                        for name, purpose, lasts in COOKIES], class_name="plain-list"),
-            rx.button(t("OK"), on_click=AppState.acknowledge_cookies, size="2",
-                      id="cookie-ok", width="fit-content"),
-            spacing="2", max_width="72rem", margin_x="auto", padding="1em"),
+        ),
         aria_label=t("Cookies"), class_name="cookie-notice", id="cookie-notice"))
 
 
@@ -248,6 +253,7 @@ def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
     """Wrap page content in the shell; ``heading`` becomes the page's ``<h1>``."""
     return rx.fragment(
         skip_link(),
+        cookie_notice(),
         header(),
         rx.el.main(
             rx.vstack(
@@ -261,7 +267,6 @@ def page_shell(*children: rx.Component, heading: rx.Var | str) -> rx.Component:
             max_width="72rem", margin_x="auto", padding="1em", width="100%",
         ),
         footer(),
-        cookie_notice(),
         # Translated texts for assets/civo.js (character counters).
         rx.el.div(id="civo-strings", hidden=True,
                   custom_attrs={"data-count": t("{n} / {max} characters"),

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from civo.components.cards import status_badge
 from civo.components.i18n import t
 from civo.i18n import N_
 from civo.models.participation import EMOJI_GLYPHS
@@ -127,10 +128,22 @@ def live_card(card: rx.Var, live: rx.Var | None, *extra: rx.Component) -> rx.Com
                                                      variant="solid", class_name="unread")),
                     rx.badge(module_label(card["module_key"]), variant="surface",
                              high_contrast=True),
-                    rx.link(card["title"], href=card["href"].to(str), weight="bold", size="4",
-                            high_contrast=True, class_name="item-link"),
+                    rx.cond(card["phase_status"] != "", status_badge(card["phase_status"])),
                     align="center", wrap="wrap", spacing="2",
                 ),
+                rx.link(card["title"], href=card["href"].to(str), weight="bold", size="4",
+                        high_contrast=True, class_name="item-link clamp-2"),
+                rx.cond(card["event_when"] != "", rx.hstack(
+                    rx.hstack(rx.icon("calendar", size=16, aria_hidden="true"),
+                              rx.text(card["event_when"], size="2"), spacing="1",
+                              align="center"),
+                    rx.cond(card["event_place"] != "", rx.hstack(
+                        rx.icon("map-pin", size=16, aria_hidden="true"),
+                        rx.text(card["event_place"], size="2", class_name="clamp-1"),
+                        spacing="1", align="center")),
+                    rx.link(t("Add to calendar (.ics)"), href=card["ics"].to(str), size="2",
+                            is_external=False, class_name="ics-link"),
+                    spacing="3", wrap="wrap", align="center", class_name="event-facts")),
                 rx.cond(card["excerpt"] != "", rx.text(card["excerpt"], size="2")),
                 rx.text(card["community"],
                         rx.cond((card["project"] != "") & (card["module_key"] != "project"),

@@ -17,11 +17,12 @@ def place_chooser(state, *, label: str, hint: str, error_key: str, dom_id: str =
         rx.cond(
             state.place_id,
             rx.hstack(
-                rx.badge(state.place_label, size="3", id=f"{dom_id}-chosen"),
+                rx.badge(state.place_label, size="3", id=f"{dom_id}-chosen",
+                         white_space="normal", max_width="100%"),
                 rx.button(t("Change"), type="button", variant="soft", size="1",
                           on_click=state.clear_place, id=f"{dom_id}-change",
                           aria_label=t(change_label)),
-                align="center",
+                align="center", wrap="wrap",
             ),
             rx.vstack(
                 rx.input(

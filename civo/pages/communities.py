@@ -78,14 +78,21 @@ def follow_prompt() -> rx.Component:
 def community_body() -> rx.Component:
     c = CommunityState.community
     return rx.vstack(
-        rx.cond(c["cover"] != "", rx.image(
-            src=rx.get_upload_url(c["cover"].to(str)), alt="", width="100%",
-            max_height="14rem", object_fit="cover", border_radius="var(--radius-3)",
-            id="community-cover")),
-        rx.hstack(
+        # The header band: the uploaded cover, else one generated from the brand colour
+        # (a CSS gradient: nothing from other sites), with the logo over its edge.
+        rx.box(
+            rx.cond(c["cover"] != "", rx.image(
+                src=rx.get_upload_url(c["cover"].to(str)), alt="", width="100%",
+                height="100%", object_fit="cover", id="community-cover"),
+                rx.box(class_name="brand-band", width="100%", height="100%",
+                       id="community-generated-cover",
+                       style={"--brand": rx.cond(c["brand"] != "", c["brand"].to(str),
+                                                 "var(--accent-9)")})),
             rx.cond(c["logo"] != "", rx.image(
-                src=rx.get_upload_url(c["logo"].to(str)), alt=t("Logo"), height="3rem",
-                id="community-logo")),
+                src=rx.get_upload_url(c["logo"].to(str)), alt=t("Logo"),
+                class_name="community-logo", id="community-logo")),
+            class_name="community-band", id="community-band"),
+        rx.hstack(
             kind_badge(c["kind"]), rx.text(c["place"]), rx.text("·"),
             rx.text(c["followers_label"], id="follower-count"),
             rx.cond(c["can_manage"].to(bool), link_button(

@@ -135,10 +135,18 @@ def unsubscribe_page() -> rx.Component:
                         id="unsubscribe-error"),
                 rx.cond(S.stopped.length() > 0, rx.vstack(
                     rx.text(t("Done: we will not email you about these any more:"),
-                            id="unsubscribe-ok"),
+                            id="unsubscribe-ok", role="status"),
                     rx.el.ul(rx.foreach(S.stopped, lambda c: rx.el.li(rx.match(
                         c, *[(k, t(v[0])) for k, v in CATEGORY_LABELS.items()], c)))),
-                    spacing="2"))),
+                    spacing="2"),
+                    rx.cond(S.pending.length() > 0, rx.vstack(
+                        rx.text(t("Stop emails about these? Nothing changes until you "
+                                  "confirm."), id="unsubscribe-ask"),
+                        rx.el.ul(rx.foreach(S.pending, lambda c: rx.el.li(rx.match(
+                            c, *[(k, t(v[0])) for k, v in CATEGORY_LABELS.items()], c)))),
+                        rx.button(t("Unsubscribe"), on_click=S.confirm, id="unsubscribe-confirm",
+                                  width="fit-content"),
+                        spacing="2")))),
         rx.link(t("Notification settings"), href="/settings/notifications"),
         heading=t("Unsubscribe"),
     )

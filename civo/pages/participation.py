@@ -49,19 +49,30 @@ def not_found() -> rx.Component:
 
 
 def phase_nav() -> rx.Component:
+    """The phase timeline: every phase with its dates and status; the open one is marked
+    "Now", the one shown is the current step (aria-current)."""
     return rx.el.nav(
         rx.el.ol(
             rx.foreach(ProjectState.phases, lambda p: rx.el.li(
-                rx.link(
-                    rx.text.span(p["number"], ". ", p["title"]), " ",
-                    status_badge(p["status"]),
-                    rx.cond(p["opens"] != "", rx.text.span(" ", p["opens"], size="2")),
-                    href=p["href"].to(str),
-                    aria_current=rx.cond(p["id"] == ProjectState.phase["id"], "step", None),
-                    weight=rx.cond(p["id"] == ProjectState.phase["id"], "bold", "regular"),
-                ),
+                rx.el.span(p["number"], class_name="timeline-dot", aria_hidden="true"),
+                rx.vstack(
+                    rx.link(p["title"], href=p["href"].to(str),
+                            aria_current=rx.cond(p["id"] == ProjectState.phase["id"], "step",
+                                                 None),
+                            weight=rx.cond(p["id"] == ProjectState.phase["id"], "bold",
+                                           "regular"), high_contrast=True),
+                    rx.hstack(status_badge(p["status"]),
+                              rx.cond(p["now"].to(bool),
+                                      rx.badge(t("Now"), color_scheme="green", variant="solid",
+                                               high_contrast=True)),
+                              spacing="2", wrap="wrap"),
+                    rx.cond(p["dates"] != "", rx.text(p["dates"], size="1",
+                                                      class_name="timeline-dates")),
+                    rx.cond(p["opens"] != "", rx.text(p["opens"], size="1")),
+                    spacing="1", align="start"),
+                class_name=rx.cond(p["now"].to(bool), "timeline-step is-now", "timeline-step"),
             )),
-            class_name="phase-list",
+            class_name="phase-list timeline",
         ),
         aria_label=t("Phases"),
     )
@@ -110,51 +121,66 @@ def project_page() -> rx.Component:
             ProjectState.not_found,
             not_found(),
             rx.vstack(
-                rx.hstack(
-                    rx.link(ProjectState.project["community"],
-                            href=ProjectState.project["community_href"].to(str)),
-                    status_badge(ProjectState.project["status"]),
-                    rx.cond(ProjectState.project["opens"] != "",
-                            rx.text(ProjectState.project["opens"], size="2",
-                                    id="project-opens")),
-                    rx.cond(ProjectState.project["dates"] != "",
-                            rx.text(ProjectState.project["dates"], size="2")),
-                    spacing="3", align="center", wrap="wrap",
-                ),
                 rx.cond(ProjectState.project["cover"] != "",
                         rx.image(src=rx.get_upload_url(ProjectState.project["cover"].to(str)),
                                  alt="", width="100%", max_height="20rem", object_fit="cover",
                                  border_radius="var(--radius-3)", id="project-cover")),
                 rx.text(ProjectState.project["summary"], size="4"),
-                rx.grid(
-                    rx.card(rx.heading(t("Purpose"), as_="h2", size="4"),
-                            rx.text(ProjectState.project["purpose"], white_space="pre-wrap")),
-                    rx.card(rx.heading(t("What happens with your input"), as_="h2", size="4"),
-                            rx.text(ProjectState.project["expected_outcome"],
-                                    white_space="pre-wrap")),
-                    columns=rx.breakpoints(initial="1", md="2"), spacing="4",
-                ),
                 rx.cond(ProjectState.project["status"] == "results",
                         rx.callout(rx.link(t("Read the results"),
                                            href="/p/" + ProjectState.project["id"].to(str)
                                            + "/results", weight="bold"),
                                    icon="flag", color_scheme="blue", id="project-results")),
-                rx.cond(ProjectState.project["export"] != "", open_data_links()),
-                phase_nav(),
-                rx.cond(
-                    ProjectState.phase.contains("id"),
-                    rx.vstack(
-                        rx.heading(ProjectState.phase["title"], as_="h2", size="6"),
-                        rx.cond(ProjectState.phase["description"] != "",
-                                rx.text(ProjectState.phase["description"])),
-                        rx.cond(ProjectState.phase["opens"] != "",
-                                rx.callout(ProjectState.phase["opens"], icon="calendar",
-                                           id="phase-opens")),
-                        results_section(),
-                        module_panel(),
-                        spacing="3", align="stretch", width="100%",
+                # From 1024 px: the phase in the wide column, the project's facts beside it.
+                rx.el.div(
+                    rx.el.aside(
+                        rx.card(rx.vstack(
+                            rx.heading(t("About this project"), as_="h2", size="4"),
+                            rx.link(ProjectState.project["community"],
+                                    href=ProjectState.project["community_href"].to(str)),
+                            rx.hstack(status_badge(ProjectState.project["status"]),
+                                      rx.cond(ProjectState.project["opens"] != "",
+                                              rx.text(ProjectState.project["opens"], size="2",
+                                                      id="project-opens")),
+                                      rx.cond(ProjectState.project["dates"] != "",
+                                              rx.text(ProjectState.project["dates"],
+                                                      size="2")),
+                                      spacing="2", align="center", wrap="wrap"),
+                            rx.hstack(rx.icon("users", size=16, aria_hidden="true"),
+                                      rx.text(ProjectState.project["participants"], size="2",
+                                              id="project-participants"),
+                                      spacing="1", align="center"),
+                            spacing="2", align="start"), id="project-facts"),
+                        rx.card(rx.heading(t("Purpose"), as_="h2", size="4"),
+                                rx.text(ProjectState.project["purpose"],
+                                        white_space="pre-wrap")),
+                        rx.card(rx.heading(t("What happens with your input"), as_="h2",
+                                           size="4"),
+                                rx.text(ProjectState.project["expected_outcome"],
+                                        white_space="pre-wrap")),
+                        rx.cond(ProjectState.project["export"] != "", open_data_links()),
+                        class_name="side-column", aria_label=t("About this project"),
                     ),
-                    rx.text(t("No phase has started yet.")),
+                    rx.el.div(
+                        phase_nav(),
+                        rx.cond(
+                            ProjectState.phase.contains("id"),
+                            rx.vstack(
+                                rx.heading(ProjectState.phase["title"], as_="h2", size="6"),
+                                rx.cond(ProjectState.phase["description"] != "",
+                                        rx.text(ProjectState.phase["description"])),
+                                rx.cond(ProjectState.phase["opens"] != "",
+                                        rx.callout(ProjectState.phase["opens"], icon="calendar",
+                                                   id="phase-opens")),
+                                results_section(),
+                                module_panel(),
+                                spacing="3", align="stretch", width="100%",
+                            ),
+                            rx.text(t("No phase has started yet.")),
+                        ),
+                        class_name="main-column",
+                    ),
+                    class_name="two-columns",
                 ),
                 spacing="4", align="stretch", width="100%",
             ),
@@ -190,10 +216,7 @@ def comment_form() -> rx.Component:
 def comment_view(c: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.box(
-            rx.hstack(rx.cond(c["author_href"].to(str) != "",
-                              rx.link(c["author"], href=c["author_href"].to(str),
-                                      weight="bold", size="2"),
-                              rx.text(c["author"], weight="bold", size="2")),
+            rx.hstack(rx.text(c["author"], weight="bold", size="2"),
                       rx.text(c["when"], size="2"),
                       rx.cond(c["edited"], rx.text(t("(edited)"), size="2")),
                       spacing="2", wrap="wrap"),
@@ -288,16 +311,8 @@ def item_body() -> rx.Component:
                 spacing="2")),
             spacing="2", wrap="wrap", size="2",
         ),
-        rx.hstack(rx.cond(item["author_href"] != "",
-                          rx.link(item["author"], href=item["author_href"].to(str),
-                                  weight="bold", id="item-author"),
-                          rx.text(item["author"], weight="bold")),
-                  rx.text(item["when"]),
+        rx.hstack(rx.text(item["author"], weight="bold"), rx.text(item["when"]),
                   rx.cond(item["edited"], rx.text(t("(edited)"))), spacing="2", wrap="wrap"),
-        rx.cond(item["phase_status"] == "closed",
-                rx.callout(t("This phase is closed: it takes no new contributions, comments "
-                             "or reactions."), icon="lock", color_scheme="gray",
-                           id="item-phase-closed")),
         rx.cond(item["read_label"] != "",
                 rx.callout(item["read_label"], icon="eye", color_scheme="green",
                            id="read-receipt")),
@@ -355,15 +370,7 @@ def item_body() -> rx.Component:
                    live_count(ItemState.live, item_key, "comments", item["comment_count"]), ")",
                    as_="h2", size="5", id="comments-heading"),
         rx.cond(item["can_comment"].to(bool), comment_form(),
-                rx.cond(ItemState.signed_in,
-                        # A comment typed before the phase closed comes back here (civo.js).
-                        rx.el.div(id="draft-rescue", role="status", custom_attrs={
-                            "data-draft-rescue": "comment",
-                            "data-notice": t("Comments are closed now, so your comment was "
-                                             "not sent. Here is what you typed, so nothing "
-                                             "is lost:"),
-                            "data-label": t("Your unsent comment"),
-                            "data-dismiss": t("Discard it")}),
+                rx.cond(ItemState.signed_in, rx.fragment(),
                         rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                                 t("to comment and react.")))),
         # One list; each page of comments is its own slot (see civo/state/item.py).

@@ -257,7 +257,14 @@ def create(*, session: Session, actor: policy.Actor, data: CommunityInput,
            logo: str = "", cover: str = "") -> Community:
     """Create a community; its creator administers it (unless a platform admin)."""
     parent = _parent(session, actor, data.parent_id)
-    policy.require(actor, "community.create", parent)
+    if not policy.can(actor, "community.create", parent):
+        if not actor.signed_in:
+            raise PermissionDenied("Please sign in to continue.")
+        if parent is None:
+            raise PermissionDenied("Only platform admins can create a top-level community.",
+                                   field="parent_id")
+        raise PermissionDenied("Only platform admins and the admins of {name} can create a "
+                               "community under it.", field="parent_id", name=parent.name)
     values = _clean(session, data)
     if _name_taken(session, values, parent.id if parent else None):
         raise ValidationError("A community with this name already exists here.", field="name")
@@ -296,8 +303,9 @@ def update(*, session: Session, actor: policy.Actor, community_id: Any,
         # Moving a community: the admins of where it leaves and of where it goes agree.
         old_parent = session.get(Community, community.parent_id) if community.parent_id \
             else None
-        policy.require(actor, "community.create", old_parent)
-        policy.require(actor, "community.create", parent)
+        for side in (old_parent, parent):
+            if not policy.can(actor, "community.create", side):
+                raise _move_refusal(side)
     if _name_taken(session, values, parent_id, own_id=community.id):
         raise ValidationError("A community with this name already exists here.", field="name")
     if values["name"] != community.name:
@@ -316,6 +324,16 @@ def update(*, session: Session, actor: policy.Actor, community_id: Any,
         _drop_outside_followers(session, community)
     session.commit()
     return community
+
+
+def _move_refusal(side: Community | None) -> PermissionDenied:
+    """Why a move is refused: the actor does not run one of its two ends."""
+    if side is None:
+        return PermissionDenied("Only platform admins can move a community to or from the "
+                                "top level.", field="parent_id")
+    return PermissionDenied("Only platform admins and the admins of {name} can move a "
+                            "community under it or out of it.", field="parent_id",
+                            name=side.name)
 
 
 def _drop_outside_followers(session: Session, community: Community) -> None:
@@ -553,6 +571,37 @@ def parent_options(*, session: Session, actor: policy.Actor) -> list[tuple[int, 
     if not actor.is_platform_admin:
         stmt = stmt.where(Community.id.in_(actor.admin_of))
     return [(i, n) for i, n in session.exec(stmt.order_by(Community.search_name).limit(200))]
+
+
+@dataclass(frozen=True)
+class ParentChoices:
+    """The "Part of" picker of one form: the communities it offers, and whether the
+    top level ("none") is one of them."""
+
+    options: list[tuple[int, str]]
+    top_level: bool
+
+
+def parent_choices(*, session: Session, actor: policy.Actor, community_id: Any = None
+                   ) -> ParentChoices:
+    """What the "Part of" picker offers: where the actor may create (or move) a community,
+    never the community itself or one below it, and always the current parent — even one
+    the actor does not run, so that saving the form as loaded keeps it."""
+    options = parent_options(session=session, actor=actor)
+    top_level = policy.can(actor, "community.create", None)
+    if community_id in (None, 0, ""):
+        return ParentChoices(options, top_level)
+    community = get(session, actor, community_id, "community.edit")
+    below = accounts._descendants(session, {community.id}) | {community.id}
+    options = [(i, n) for i, n in options if i not in below]
+    if community.parent_id is None:
+        top_level = True
+    else:
+        parent = session.get(Community, community.parent_id)
+        if parent is not None and all(i != parent.id for i, _ in options):
+            options = sorted([*options, (parent.id, parent.name)],
+                             key=lambda o: search_key(o[1]))
+    return ParentChoices(options, top_level)
 
 
 def accept_image(*, session: Session, actor: policy.Actor, community_id: Any,

@@ -85,6 +85,9 @@ def post_event(*, session: Session, actor: policy.Actor, community_id: Any, titl
     start = validate.local_datetime(starts_at, zone=zone, label="Start", field="starts_at")
     end = validate.local_datetime(ends_at, zone=zone, label="End", field="ends_at",
                                   required=False)
+    if start <= utcnow():
+        raise ValidationError("{label} is in the past: an event is announced before it "
+                              "happens.", field="starts_at", label="Start")
     if end is not None and end <= start:
         raise ValidationError("The event must end after it starts.", field="ends_at")
     place = rich_text.clean(location, label="Place", max_len=LOCATION_MAX, required=False,
@@ -158,3 +161,49 @@ def recent(*, session: Session, actor: policy.Actor, community_id: Any,
     return ([AnnouncementRow(r.id, r.kind, r.title, r.created_at, r.comment_count,
                              r.reaction_count) for r in rows],
             rows[-1].id if more else None)
+
+
+def _ics_text(value: str) -> str:
+    """RFC 5545 TEXT: backslash, semicolon, comma and newlines escaped."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _ics_fold(line: str) -> str:
+    """Lines of at most 75 octets, continued with a leading space."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode()
+        if len(current) + len(encoded) > 73:
+            out.append(current.decode())
+            current = b""
+        current += encoded
+    out.append(current.decode())
+    return "\r\n ".join(out)
+
+
+def ics(*, session: Session, actor: policy.Actor, item_id: Any) -> str:
+    """An event as an iCalendar file (``/api/events/<id>.ics``), if the actor may see it."""
+    from civo.services import items as item_service
+    from civo.services import mail
+    from civo.services.errors import NotFound
+
+    item, _where = item_service.load(session, actor, item_id)
+    event = session.get(CommunityEvent, item.id) if item.module_key == "event" else None
+    if event is None:
+        raise NotFound("This event does not exist.")
+    stamp = "%Y%m%dT%H%M%SZ"
+    end = event.ends_at or event.starts_at
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Civo//Events//EN", "CALSCALE:GREGORIAN",
+        "BEGIN:VEVENT", f"UID:civo-event-{item.id}@civo",
+        f"DTSTAMP:{utcnow().strftime(stamp)}",
+        f"DTSTART:{event.starts_at.astimezone(utcnow().tzinfo).strftime(stamp)}",
+        f"DTEND:{end.astimezone(utcnow().tzinfo).strftime(stamp)}",
+        f"SUMMARY:{_ics_text(item.title)}",
+        f"DESCRIPTION:{_ics_text(item.body)}",
+        *([f"LOCATION:{_ics_text(event.location)}"] if event.location else []),
+        f"URL:{mail.public_url(f'/i/{item.id}')}",
+        "END:VEVENT", "END:VCALENDAR",
+    ]
+    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"

@@ -56,6 +56,11 @@ class FeedCard:
     reaction_count: int
     support_count: int
     unread: bool
+    # Where the item stands: its phase's status ("open", "closed", "upcoming"; "" for a
+    # community's own posts), and an event's start and place.
+    phase_status: str = ""
+    event_starts_at: datetime | None = None
+    event_place: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,8 +202,18 @@ def card_rows(session: Session, actor: policy.Actor, rows: list[Item],
             unread = set(ids) - read
     who = items.authors(session, [(r.author_id, r.is_anonymous, r.project_id) for r in rows
                                   if r.module_key not in ANNOUNCEMENT_KINDS])
+    from civo.models import Phase
+    from civo.models.announcements import CommunityEvent
+
+    phase_ids = {r.phase_id for r in rows if r.phase_id}
+    phase_status = dict(session.exec(select(Phase.id, Phase.status).where(
+        Phase.id.in_(phase_ids))).all()) if phase_ids else {}
+    event_ids = [r.id for r in rows if r.module_key == "event"]
+    events = {e.item_id: e for e in session.exec(select(CommunityEvent).where(
+        CommunityEvent.item_id.in_(event_ids)))} if event_ids else {}
     cards = []
     for r in rows:
+        event = events.get(r.id)
         if r.module_key in ANNOUNCEMENT_KINDS:  # the community speaks
             author = items.Author(community[r.community_id].name, "", "community")
         else:
@@ -212,7 +227,9 @@ def card_rows(session: Session, actor: policy.Actor, rows: list[Item],
             project_title=titles.get(r.project_id, ""), created_at=r.created_at,
             last_activity_at=r.last_activity_at, comment_count=r.comment_count,
             reaction_count=r.reaction_count, support_count=r.support_count,
-            unread=r.id in unread,
+            unread=r.id in unread, phase_status=phase_status.get(r.phase_id, ""),
+            event_starts_at=event.starts_at if event else None,
+            event_place=(event.location or event.online_url) if event else "",
         ))
     return tuple(cards)
 

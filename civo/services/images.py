@@ -42,8 +42,9 @@ def store(data: bytes, *, folder: str) -> str:
         # Checked before decoding: Pillow only warns below twice its own limit, and a
         # small file can hold a huge picture (memory for every pixel).
         if width * height > MAX_PIXELS or max(width, height) > MAX_DIMENSION:
-            raise ValidationError("This image is too large: at most {mp} megapixels and "
-                                  "{side} pixels a side.", field="image",
+            raise ValidationError("This image has too many pixels ({width} × {height}): at "
+                                  "most {mp} megapixels and {side} pixels a side.",
+                                  field="image", width=width, height=height,
                                   mp=MAX_PIXELS // 1_000_000, side=MAX_DIMENSION)
         with Image.open(io.BytesIO(data)) as image:
             image = ImageOps.exif_transpose(image)
@@ -51,7 +52,11 @@ def store(data: bytes, *, folder: str) -> str:
             clean = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
             out = io.BytesIO()
             clean.save(out, format="WEBP", quality=82)  # a new file: no EXIF, no GPS
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # so large that Pillow refuses even to open it
+        raise ValidationError("This image has too many pixels: at most {mp} megapixels and "
+                              "{side} pixels a side.", field="image",
+                              mp=MAX_PIXELS // 1_000_000, side=MAX_DIMENSION) from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise ValidationError("This file is not an image we accept (JPEG, PNG, WebP or GIF).",
                               field="image") from None
     name = f"{folder}/{secrets.token_urlsafe(18)}.webp"

@@ -504,16 +504,37 @@ def decide(*, session: Session, actor: policy.Actor, case_id: Any, action: Any,
     session.commit()
 
 
-def warn(*, session: Session, actor: policy.Actor, case_id: Any, reason: Any) -> None:
-    """Warn the author of a case (the message is theirs to read)."""
+def warn(*, session: Session, actor: policy.Actor, case_id: Any, reason: Any,
+         close: Any = True) -> None:
+    """Warn the author of a case (the message is theirs to read). The content stays (or
+    becomes again) visible; the case is closed unless the moderator keeps it open
+    (``close=False``). The audit log says which (``warn`` or ``warn_open``)."""
     case = _case(session, actor, case_id)
+    if not isinstance(close, bool):
+        raise ValidationError("Invalid request.")
     text = rich_text.clean(reason, label="Reason", max_len=TEXT_MAX, field="reason")
     if case.author_id is None:
         raise ValidationError("The author deleted their account: there is nobody to warn.")
     now = utcnow()
+    if close:
+        done = session.execute(sa.update(ModerationCase).where(
+            ModerationCase.id == case.id, ModerationCase.state == CaseState.OPEN.value).values(
+            state=CaseState.RESTORED.value, hidden=False, decided_at=now,
+            decided_by=actor.user_id, decision_reason=text)).rowcount
+        if done != 1:  # another moderator decided first
+            session.rollback()
+            raise ValidationError("Another moderator has just decided this case.")
+        session.execute(sa.update(Flag).where(Flag.case_id == case.id,
+                                              Flag.outcome == "pending")
+                        .values(outcome="upheld"))
+    else:
+        session.execute(sa.update(ModerationCase).where(ModerationCase.id == case.id)
+                        .values(hidden=False))
+    _set_visibility(session, case.target_kind, case.target_id, Moderation.VISIBLE)
     _notice(session, case, "warned", text, now)
-    session.add(ModerationLog(actor_id=actor.user_id, action="warn", case_id=case.id,
-                              subject_id=case.author_id, reason=text, created_at=now))
+    session.add(ModerationLog(actor_id=actor.user_id, action="warn" if close else "warn_open",
+                              case_id=case.id, subject_id=case.author_id, reason=text,
+                              created_at=now))
     session.commit()
 
 

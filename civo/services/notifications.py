@@ -337,15 +337,26 @@ def save_settings(*, session: Session, actor: policy.Actor,
     session.commit()
 
 
-def unsubscribe(*, session: Session, token: str) -> list[str]:
-    """A one-click link from an email: stop emails of those categories (never the account
-    one). Returns the categories now silent."""
+def _unsubscribe_link(session: Session, token: str) -> tuple[User, list[str]]:
     data = tokens.read("unsubscribe", token, max_age=None)
     user = session.get(User, data.get("u")) if isinstance(data, dict) else None
     categories = [c for c in (data.get("c") or []) if c in CATEGORIES
                   and c != Category.ACCOUNT] if isinstance(data, dict) else []
     if user is None or not categories:
         raise tokens.InvalidLink("This link is not valid.")
+    return user, categories
+
+
+def unsubscribe_preview(*, session: Session, token: str) -> list[str]:
+    """What an unsubscribe link would silence — changing nothing: the page a link opens
+    asks first (mail scanners open every link of a message)."""
+    return _unsubscribe_link(session, token)[1]
+
+
+def unsubscribe(*, session: Session, token: str) -> list[str]:
+    """Stop emails of the link's categories (never the account one): the confirmation
+    page's button, or the RFC 8058 one-click POST. Returns the categories now silent."""
+    user, categories = _unsubscribe_link(session, token)
     for category in categories:
         row = session.get(NotificationSetting, (user.id, category)) or NotificationSetting(
             user_id=user.id, category=category)

@@ -113,12 +113,15 @@ class ProjectView:
     open_data: bool = False  # in the open-data API (published, in a public community)
     opens_on: date | None = None
     results_summary: str = ""
+    participants: int = 0    # everyone who took part in any phase (one count in SQL)
+    brand_color: str = ""
 
 
 def view(*, session: Session, actor: policy.Actor, project_id: object) -> ProjectView:
     """A project with its phases, if the actor may see it (NotFound otherwise)."""
     from civo.models import Phase
     from civo.services.errors import NotFound
+    from civo.services import open_now
     from civo.services.items import Where
 
     if not isinstance(project_id, int) or isinstance(project_id, bool):
@@ -146,4 +149,6 @@ def view(*, session: Session, actor: policy.Actor, project_id: object) -> Projec
         community_id=community.id, community_name=community.name,
         community_slug=community.slug, published=project.published_at is not None,
         phases=phases, open_data=project.published_at is not None
-        and not community.is_private and not community.is_archived)
+        and not community.is_private and not community.is_archived,
+        participants=open_now.participants(session, project.id, [p.id for p in phases]),
+        brand_color=community.brand_color or "")

@@ -6,6 +6,7 @@ The demo passwords are public (README) and for local demos only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -87,7 +88,39 @@ PROJECTS: tuple[tuple[str, str, str, str, str, str, tuple[tuple[str, str, str, d
      "A citizens' panel will weigh the proposals before the plan is voted.",
      (("Debate", "debate", "open", {"question": "Which energy sources should we favour?"}),
       ("Energy ideas", "ideas", "open", {}))),
+    ("Île-de-France", "Night buses across the region",
+     "Where and when should Noctilien night buses run?", "open",
+     "The region renews its night bus network in 2027.",
+     "The mobility committee studies every idea and publishes the new map with its reasons.",
+     (("Ideas", "ideas", "open", {}),)),
+    ("France", "Public services within 30 minutes",
+     "Which public services should every French resident reach in under 30 minutes?", "open",
+     "The government prepares a law on access to public services in rural areas.",
+     "A summary of the debate is annexed to the bill and answered by the minister.",
+     (("Debate", "debate", "open",
+       {"question": "Which public services matter most near you, and how should they be "
+                    "delivered?"}),)),
+    ("European Union", "The Union's priorities for 2030",
+     "What should the European Union do first for the next five years?", "open",
+     "The Commission prepares its work programme with citizens of the Union.",
+     "The ten most supported ideas are presented to the Parliament's plenary.",
+     (("Ideas", "ideas", "open", {}),)),
+    ("Nice", "A calmer Promenade des Anglais",
+     "How should the seafront share space between walkers, bikes and traffic?", "open",
+     "The city redesigns the Promenade des Anglais between 2027 and 2029.",
+     "The design team answers every idea; the three most supported are built into the brief.",
+     (("Ideas", "ideas", "open", {}),)),
 )
+
+# Brand colours of the demo communities: the generated header bands and covers use them.
+BRAND_COLOURS = {
+    "European Union": "#1a3f8f", "France": "#2b4c9b", "Île-de-France": "#8f2a58",
+    "Paris": "#1f6f5c", "Auvergne-Rhône-Alpes": "#9a4a12", "Lyon": "#b0232e",
+    "Métropole Nice Côte d'Azur": "#0f6f8f", "Nice": "#0b5d8a",
+    "Collectif Vélo Lyon": "#2f7d32",
+}
+# Days until an open demo phase closes (so "Open now" shows days left).
+OPEN_FOR_DAYS = 45
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -108,6 +141,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
                 platform_admin=True),
     DemoAccount("moderator@demo.civo.example", "demo-moderator-2026", "Alex Moderator", "Nice",
                 moderator=True),
+    DemoAccount("nice.admin@demo.civo.example", "demo-nice-admin-2026", "Léa Rossi", "Nice",
+                admin_of="Nice"),
 )
 
 DEMO_ACCESS_CODE = "CROI-XROU-SSE7"  # opens the Croix-Rousse council (demo only)
@@ -135,6 +170,7 @@ def seed_places_and_communities(session: Session) -> None:
             name=name, search_name=search_key(name), slug=slugify(name), kind=kind,
             place_id=_place(session, place).id, is_private=private, description=description,
             parent_id=_community(session, parent).id if parent else None,
+            brand_color=BRAND_COLOURS.get(name, ""),
         ))
         session.flush()
     for community, title, summary, status, purpose, outcome, phases in PROJECTS:
@@ -147,9 +183,14 @@ def seed_places_and_communities(session: Session) -> None:
                               published_at=utcnow())
             session.add(project)
             session.flush()
+            today = utcnow().date()
             for position, (phase_title, module, phase_status, settings) in enumerate(phases):
-                session.add(Phase(project_id=project.id, position=position, title=phase_title,
-                                  module_key=module, status=phase_status, settings=settings))
+                session.add(Phase(
+                    project_id=project.id, position=position, title=phase_title,
+                    module_key=module, status=phase_status, settings=settings,
+                    starts_on=today - timedelta(days=10) if phase_status == "open" else None,
+                    ends_on=today + timedelta(days=OPEN_FOR_DAYS + 7 * position)
+                    if phase_status == "open" else None))
     council = _community(session, "Conseil de quartier Croix-Rousse")
     digest = communities.code_digest(DEMO_ACCESS_CODE)
     if session.exec(select(AccessCode.id).where(AccessCode.code_hash == digest)).first() is None:
@@ -184,12 +225,58 @@ def seed_demo_items(session: Session) -> None:
         seed_module(session)
 
 
+def cover_image(colour: str, seed_text: str) -> bytes:
+    """A generated cover (PNG): a diagonal gradient of ``colour`` with soft circles placed
+    from ``seed_text`` — made here, nothing fetched from other sites."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rgb = tuple(int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    width, height = 960, 400
+    light = tuple(min(255, c + (255 - c) * 55 // 100) for c in rgb)
+    mask = Image.linear_gradient("L").rotate(-35, expand=False).resize((width, height))
+    image = Image.composite(Image.new("RGB", (width, height), rgb),
+                            Image.new("RGB", (width, height), light), mask)
+    draw = ImageDraw.Draw(image, "RGBA")
+    rng = random.Random(seed_text)
+    for _ in range(7):
+        r = rng.randint(40, 180)
+        x, y = rng.randint(0, width), rng.randint(0, height)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, rng.randint(18, 48)))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def seed_covers(session: Session) -> None:
+    """A generated cover for every demo project that has none (idempotent)."""
+    from civo.models.uploads import StoredFile
+    from civo.services import images
+
+    for community_name, title, *_rest in PROJECTS:
+        owner = _community(session, community_name)
+        project = session.exec(select(Project).where(Project.community_id == owner.id,
+                                                     Project.title == title)).first()
+        if project is None or project.cover_url:
+            continue
+        colour = owner.brand_color or BRAND_COLOURS.get(community_name, "#3a5ccc")
+        name = images.store(cover_image(colour, title), folder="projects")
+        session.add(StoredFile(name=name, owner_id=None, purpose="projects",
+                               attached_at=utcnow()))
+        project.cover_url = name
+        session.add(project)
+    session.commit()
+
+
 def seed_all(*, session: Session, accounts: bool = True) -> None:
     """Everything a demo needs; running it twice changes nothing."""
     seed_places_and_communities(session)
     if accounts:
         seed_demo_accounts(session)
         seed_demo_items(session)
+        seed_covers(session)
 
 
 def is_empty(*, session: Session) -> bool:

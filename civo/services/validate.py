@@ -110,9 +110,18 @@ def whole_number(value: Any, *, label: str, field: str, minimum: int = 1,
     if value in (None, ""):
         return None
     text = str(value).strip()
+    if text.startswith("-") and is_number(text[1:].strip(), max_digits=7):
+        raise ValidationError("{label} cannot be negative: enter a number from {low} to "
+                              "{high}.", field=field, label=label, low=minimum, high=maximum)
     if not is_number(text, max_digits=7):
+        if is_number(text.replace(".", "", 1).replace(",", "", 1), max_digits=8):
+            raise ValidationError("{label} must be a whole number (no decimals).",
+                                  field=field, label=label)
         raise ValidationError("{label} must be a whole number.", field=field, label=label)
     number = int(text)
+    if number > maximum:
+        raise ValidationError("{label} is too large: at most {high}.", field=field,
+                              label=label, high=maximum)
     if not minimum <= number <= maximum:
         raise ValidationError("{label} must be between {low} and {high}.", field=field,
                               label=label, low=minimum, high=maximum)

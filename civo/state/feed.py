@@ -25,6 +25,8 @@ class FeedState(ParticipationViews):
     status_filter: str = ""
     community_options: list[dict[str, str]] = []
     new_count: int = 0
+    # "Open now": the consultations a visitor can take part in today (cards above the feed).
+    open_now: list[dict[str, Any]] = []
     error: str = ""
     _cursor: str | None = None
     _snapshot: str | None = None
@@ -66,8 +68,27 @@ class FeedState(ParticipationViews):
             self.community_options = followed
         else:
             self.community_options = []
+        await self._load_open_now(actor)
         await self._fetch(append=False)
         await self._join(live.FEED, FeedState.check_new)
+
+    async def _load_open_now(self, actor) -> None:
+        from civo.services.open_now import open_now
+
+        if actor.signed_in:  # signed in: the personal feed is the landing place
+            self.open_now = []
+            return
+        rows = await run_service(open_now, actor=actor)
+        self.open_now = [{
+            "href": f"/p/{r.project_id}/{r.phase_id}", "title": r.project_title,
+            "phase": r.phase_title, "module": r.module_key, "community": r.community_name,
+            "community_href": f"/c/{r.community_slug}", "cover": r.cover_url,
+            "band": r.brand_color or "",
+            "days_left": (self._t("Closes today") if r.days_left == 0 else
+                          self._tn("{n} day left", "{n} days left", r.days_left)
+                          if r.days_left is not None else self._t("No closing date")),
+            "participants": self._tn("{n} participant", "{n} participants", r.participants),
+        } for r in rows]
 
     @rx.event
     async def load_more(self):

@@ -150,14 +150,29 @@ class NotificationSettingsState(ParticipationViews):
 class UnsubscribeState(ParticipationViews):
     """``/unsubscribe/[token]``: the link at the bottom of every email."""
 
+    # What the link would silence (shown with a button), then what it did silence.
+    pending: list[str] = []
     stopped: list[str] = []
     error: str = ""
 
+    def _token(self) -> str:
+        return str(self.router.page.params.get("token", ""))[:2000]
+
     @rx.event
     async def load(self):
-        token = str(self.router.page.params.get("token", ""))[:2000]
+        """Opening the link changes nothing (mail scanners open links): it asks."""
+        self.stopped = []
         try:
-            self.stopped = await run_service(notifications.unsubscribe, token=token)
+            self.pending = await run_service(notifications.unsubscribe_preview,
+                                             token=self._token())
             self.error = ""
+        except CivoError as error:
+            self.pending, self.error = [], self._error_text(error)
+
+    @rx.event
+    async def confirm(self):
+        try:
+            self.stopped = await run_service(notifications.unsubscribe, token=self._token())
+            self.pending, self.error = [], ""
         except CivoError as error:
             self.stopped, self.error = [], self._error_text(error)

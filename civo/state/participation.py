@@ -45,7 +45,12 @@ class ParticipationViews(AppState):
             "when": self._when(card.last_activity_at),
             "comments": card.comment_count, "reactions": card.reaction_count,
             "supports": card.support_count, "unread": card.unread,
-            "has_supports": spec is not None and spec.allows("support"), **more,
+            "has_supports": spec is not None and spec.allows("support"),
+            "phase_status": getattr(card, "phase_status", ""),
+            "event_when": self._when(card.event_starts_at)
+            if getattr(card, "event_starts_at", None) else "",
+            "event_place": getattr(card, "event_place", ""),
+            "ics": f"/api/events/{card.id}.ics" if card.module_key == "event" else "", **more,
         }
 
     def _reaction_list(self, counts: dict[str, int], mine: str) -> list[dict[str, Any]]:

@@ -83,9 +83,13 @@ class ProjectState(ParticipationViews):
         self.phases = [
             {"id": p.id, "title": p.title, "module_key": p.module_key, "status": p.status,
              "href": f"/p/{found.id}/{p.id}", "number": p.position + 1,
-             "opens": self._opens(p.status, p.opens_on)}
+             "opens": self._opens(p.status, p.opens_on),
+             "dates": " – ".join(self._when(d) for d in (p.starts_on, p.ends_on) if d),
+             "now": p.status == "open"}
             for p in found.phases
         ]
+        self.project["participants"] = self._tn("{n} participant", "{n} participants",
+                                                found.participants)
         chosen = next((p for p in found.phases if p.id == phase_id), None)
         if chosen is None:  # default: the open phase, else the latest one
             chosen = next((p for p in found.phases if p.status == "open"),

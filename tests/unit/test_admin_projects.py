@@ -152,12 +152,12 @@ def test_updates_and_events_reach_followers_and_bad_input_stores_nothing(session
     with pytest.raises(ValidationError, match="end after it starts"):
         announcements.post_event(session=session, actor=lyon["admin"],
                                  community_id=lyon["community"], title="Meeting",
-                                 description="Come", starts_at="2026-12-01T18:00",
-                                 ends_at="2026-12-01T17:00", location="Town hall")
+                                 description="Come", starts_at="2030-12-01T18:00",
+                                 ends_at="2030-12-01T17:00", location="Town hall")
     with pytest.raises(ValidationError, match="place or an online link"):
         announcements.post_event(session=session, actor=lyon["admin"],
                                  community_id=lyon["community"], title="Meeting",
-                                 description="Come", starts_at="2026-12-01T18:00")
+                                 description="Come", starts_at="2030-12-01T18:00")
     assert session.exec(select(Item).where(Item.module_key.in_(("update", "event")))).first() \
         is None
     update = announcements.post_update(session=session, actor=lyon["admin"],
@@ -166,9 +166,9 @@ def test_updates_and_events_reach_followers_and_bad_input_stores_nothing(session
     event = announcements.post_event(session=session, actor=lyon["admin"],
                                      community_id=lyon["community"], title="Public meeting",
                                      description="Bring ideas.",
-                                     starts_at="2026-12-01T18:30", location="Town hall")
+                                     starts_at="2030-12-01T18:30", location="Town hall")
     stored = session.get(CommunityEvent, event.id)
-    assert stored.starts_at.isoformat() == "2026-12-01T17:30:00+00:00"  # 18:30 in Paris
+    assert stored.starts_at.isoformat() == "2030-12-01T17:30:00+00:00"  # 18:30 in Paris
     cards = feed.personal(session=session, actor=lyon["citizen"]).items
     assert [c.id for c in cards[:2]] == [event.id, update.id]
     assert {c.author_kind for c in cards[:2]} == {"community"}

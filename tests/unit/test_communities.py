@@ -136,7 +136,7 @@ def test_community_page_shows_parent_chain_and_projects(session):
     assert [p.name for p in page.parents] == ["Auvergne-Rhône-Alpes", "France", "European Union"]
     assert [p.title for p in page.projects] == ["School extracurricular timings"]
     assert not page.can_follow
-    empty = communities.page(session=session, actor=policy.ANONYMOUS, slug="nice")
+    empty = communities.page(session=session, actor=policy.ANONYMOUS, slug="collectif-velo-lyon")
     assert empty.projects == ()
 
 

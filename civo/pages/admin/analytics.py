@@ -20,14 +20,20 @@ def figures_table(key: str, caption: str) -> rx.Component:
     )
 
 
-def chart(title: str, figure, *tables: rx.Component, id_: str) -> rx.Component:
+def chart(title: str, figure, *tables: rx.Component, id_: str, note=None,
+          level: str = "h2") -> rx.Component:
+    """A chart that takes its card's width, the same figures in a table, and — when it
+    draws nothing — why (``note``)."""
+    drawn = rx.box(rx.plotly(data=figure, config={"displayModeBar": False, "responsive": True},
+                             use_resize_handler=True, style={"width": "100%"}),
+                   role="img", aria_label=t(title) + " — " + t("the figures are in the table"),
+                   width="100%", class_name="chart")
     return rx.el.section(rx.card(rx.vstack(
-        rx.heading(t(title), as_="h2", size="4"),
+        rx.heading(t(title), as_=level, size="4"),
         # No mode bar (nothing focusable inside); the same figures are in the table.
-        rx.box(rx.plotly(data=figure, config={"displayModeBar": False, "responsive": True}),
-               role="img", aria_label=t(title) + " — " + t("the figures are in the table"),
-               width="100%"),
-        *tables, spacing="3", align="stretch")), id=id_)
+        drawn if note is None else rx.cond(
+            note != "", rx.text(note, class_name="chart-note", id=id_ + "-note"), drawn),
+        *tables, spacing="3", align="stretch"), width="100%"), id=id_, class_name="chart-card")
 
 
 def analytics_body() -> rx.Component:
@@ -50,11 +56,17 @@ def analytics_body() -> rx.Component:
         chart(N_("Followers"), S.followers, id_="chart-followers"),
         chart(N_("Reactions per emoji"), S.reactions,
               figures_table("reactions", N_("Reactions in numbers")), id_="chart-reactions"),
-        chart(N_("Participants (groups under 5 people are shown as <5)"), S.demographics,
-              rx.grid(figures_table("age", N_("Age")), figures_table("gender", N_("Gender")),
-                      figures_table("places", N_("Home place")),
-                      columns=rx.breakpoints(initial="1", md="3"), spacing="4"),
-              id_="chart-demographics"),
+        rx.heading(t("Participants (groups under 5 people are shown as <5)"), as_="h2",
+                   size="5"),
+        rx.grid(
+            chart(N_("Age"), S.age_chart, figures_table("age", N_("Age")),
+                  note=S.chart_notes["age"], id_="chart-age", level="h3"),
+            chart(N_("Gender"), S.gender_chart, figures_table("gender", N_("Gender")),
+                  note=S.chart_notes["gender"], id_="chart-gender", level="h3"),
+            chart(N_("Home place"), S.places_chart, figures_table("places", N_("Home place")),
+                  note=S.chart_notes["places"], id_="chart-places", level="h3"),
+            columns=rx.breakpoints(initial="1", lg="3"), spacing="4", width="100%",
+            id="chart-demographics"),
         rx.cond(S.module_tables.length() > 0, rx.el.section(rx.card(rx.vstack(
             rx.heading(t("Participation modules"), as_="h2", size="4"),
             rx.grid(rx.foreach(S.module_tables, lambda m: rx.el.table(

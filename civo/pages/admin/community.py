@@ -7,6 +7,7 @@ import reflex as rx
 from civo.components.admin import (
     admin_page,
     checkbox,
+    confirm_action,
     field_error,
     section,
     subnav,
@@ -75,7 +76,8 @@ def community_form() -> rx.Component:
             rx.vstack(
                 rx.el.label(t("Part of"), html_for="parent_id", class_name="field-label"),
                 rx.el.select(
-                    rx.el.option(t("(none: a top-level community)"), value=""),
+                    rx.cond(S.top_level_allowed,
+                            rx.el.option(t("(none: a top-level community)"), value="")),
                     rx.foreach(S.parents, lambda p: rx.el.option(p["name"], value=p["id"])),
                     name="parent_id", id="parent_id", class_name="select",
                     default_value=f["parent_id"].to(str)),
@@ -128,11 +130,20 @@ def danger_zone() -> rx.Component:
             rx.cond(S.form["archived"].to(bool),
                     rx.button(t("Restore the community"), on_click=S.set_archived(False),
                               variant="soft", high_contrast=True, id="restore-community"),
-                    rx.button(t("Archive the community"), on_click=S.set_archived(True),
-                              variant="soft", color_scheme="amber", id="archive-community")),
+                    confirm_action(
+                        N_("Archive the community"), title=N_("Archive this community?"),
+                        lost=N_("Its pages, projects and posts disappear for everyone but its "
+                                "admins, and nobody can take part any more. Nothing is "
+                                "deleted: you can restore it later."),
+                        confirm_label=N_("Archive"), on_confirm=S.set_archived(True),
+                        color_scheme="amber", id_="archive-community")),
             rx.cond(S.form["can_delete"].to(bool),
-                    rx.button(t("Delete the community"), on_click=S.delete, color_scheme="red",
-                              variant="soft", id="delete-community")),
+                    confirm_action(
+                        N_("Delete the community"), title=N_("Delete this community?"),
+                        lost=N_("Its settings, logo, cover, access codes, admins, members and "
+                                "followers are deleted for good. This cannot be undone."),
+                        confirm_label=N_("Delete for good"), on_confirm=S.delete,
+                        id_="delete-community")),
             spacing="3", wrap="wrap"),
         id_="danger-zone",
     )

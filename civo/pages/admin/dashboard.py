@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from civo.components.admin import admin_page, section, text_input
+from civo.components.admin import admin_page, confirm_action, section, text_input
 from civo.components.cards import kind_badge
 from civo.components.i18n import t
 from civo.components.layout import link_button
@@ -43,8 +43,13 @@ def moderators_section() -> rx.Component:
                   "settings."), size="2"),
         rx.el.ul(rx.foreach(S.moderators, lambda m: rx.el.li(rx.hstack(
             rx.text(m["name"]),
-            rx.button(t("Remove"), size="1", variant="soft", color_scheme="red",
-                      on_click=S.remove_moderator(m["id"].to(int))),
+            confirm_action(N_("Remove"), title=N_("Remove this moderator?"),
+                           lost=m["name"].to(str) + " — " + t(
+                               "No longer reviews flagged content; their past decisions stay "
+                               "in the audit log."),
+                           confirm_label=N_("Remove the moderator"),
+                           on_confirm=S.remove_moderator(m["id"].to(int)), size="1",
+                           id_="remove-moderator-" + m["id"].to(str)),
             spacing="3", align="center"))), class_name="plain-list stack", id="moderators"),
         rx.form(rx.hstack(
             text_input(S, "email", N_("Email of an existing account"), type_="email",

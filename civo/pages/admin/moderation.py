@@ -14,7 +14,8 @@ from civo.state.admin.moderation import AuditState, ModerationState
 M = ModerationState
 TABS = (("open", N_("To review")), ("restored", N_("Restored")), ("removed", N_("Removed")))
 ACTIONS = {"auto_hide": N_("hidden automatically"), "restore": N_("restored"),
-           "remove": N_("removed"), "warn": N_("warned the author"), "appeal": N_("appealed"),
+           "remove": N_("removed"), "warn": N_("warned the author (content visible, case closed)"),
+           "warn_open": N_("warned the author (content visible, case kept open)"), "appeal": N_("appealed"),
            "propose_suspension": N_("suspension proposed"), "suspend": N_("suspended"),
            "dismiss_suspension": N_("suspension dismissed"),
            "admin_invited": N_("invited an admin"), "admin_accepted": N_("became an admin"),
@@ -57,7 +58,11 @@ def case_card(case) -> rx.Component:
                     " ", t(label), class_name="checkbox-label") for value, label in (
                     ("restore", N_("Restore (nothing wrong)")),
                     ("remove", N_("Remove (the reason goes to the author)")),
-                    ("warn", N_("Warn the author")))], spacing="4", wrap="wrap"),
+                    ("warn", N_("Warn the author (the content stays visible)")))],
+                    spacing="4", wrap="wrap"),
+                rx.el.label(rx.el.input(type="checkbox", name="keep_open", id=prefix + "keep-open"),
+                            " ", t("When warning: keep the case open"),
+                            class_name="checkbox-label"),
                 class_name="plain-fieldset"),
             rx.el.label(t("Reason (required to remove or warn)"), html_for=prefix + "reason",
                         class_name="field-label"),

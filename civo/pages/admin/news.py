@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from civo.components.admin import admin_page, section, text_area, text_input
+from civo.components.admin import admin_page, confirm_action, section, text_area, text_input
 from civo.components.i18n import t
 from civo.components.participation import load_more_button
 from civo.components.uploads import image_upload
@@ -66,9 +66,12 @@ def community_news_page() -> rx.Component:
             rx.badge(rx.cond(p["kind"] == "event", t("Event"), t("Update")), variant="soft"),
             rx.link(p["title"], href="/i/" + p["id"].to(str), weight="bold"),
             rx.text(p["when"], " · ", p["counts"], size="2"),
-            rx.button(t("Remove"), size="1", variant="soft", color_scheme="red",
-                      on_click=S.delete(p["id"].to(int)),
-                      aria_label=t("Remove") + ": " + p["title"].to(str)),
+            confirm_action(N_("Remove"), title=N_("Remove this post?"),
+                           lost=p["title"].to(str) + " — " + t(
+                               "The post, its comments and reactions disappear for everyone."),
+                           confirm_label=N_("Remove the post"),
+                           on_confirm=S.delete(p["id"].to(int)), size="1",
+                           id_="remove-post-" + p["id"].to(str)),
             spacing="3", align="center", wrap="wrap"))), class_name="plain-list stack",
             id="news-list"),
             load_more_button(S.has_more, S.load_more, "news-more"), id_="news-section"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from civo.components.admin import admin_page, checkbox, section, text_input
+from civo.components.admin import admin_page, checkbox, confirm_action, section, text_input
 from civo.components.i18n import t
 from civo.i18n import N_
 from civo.pages.admin.community import community_nav
@@ -21,9 +21,13 @@ def admins_section() -> rx.Component:
             rx.text(a["name"], weight="bold"),
             rx.cond(a["below"], rx.badge(t("and its sub-communities"), high_contrast=True)),
             rx.cond(a["me"], rx.badge(t("you"), variant="soft")),
-            rx.button(t("Remove"), size="1", variant="soft", color_scheme="red",
-                      on_click=S.revoke(a["id"].to(int)),
-                      aria_label=t("Remove admin") + " " + a["name"].to(str)),
+            confirm_action(N_("Remove"), title=N_("Remove this admin?"),
+                           lost=a["name"].to(str) + " — " + t(
+                               "Can no longer manage this community, its projects or its "
+                               "people."),
+                           confirm_label=N_("Remove the admin"),
+                           on_confirm=S.revoke(a["id"].to(int)), size="1",
+                           id_="revoke-admin-" + a["id"].to(str)),
             spacing="3", align="center", wrap="wrap"))), class_name="plain-list stack",
             id="admins-list"),
         rx.cond(S.invitations.length() > 0, rx.vstack(
@@ -75,9 +79,13 @@ def codes_section() -> rx.Component:
                 rx.el.td(c["created"]), rx.el.td(c["expires"]), rx.el.td(c["uses"]),
                 rx.el.td(rx.match(c["state"], *[(k, t(v)) for k, v in CODE_STATES.items()],
                                   c["state"])),
-                rx.el.td(rx.cond(c["state"] == "active", rx.button(
-                    t("Revoke"), size="1", variant="soft", color_scheme="red",
-                    on_click=S.revoke_code(c["id"].to(int))))),
+                rx.el.td(rx.cond(c["state"] == "active", confirm_action(
+                    N_("Revoke"), title=N_("Revoke this access code?"),
+                    lost=N_("Nobody can join with it any more. Members who already joined "
+                            "stay members."),
+                    confirm_label=N_("Revoke the code"),
+                    on_confirm=S.revoke_code(c["id"].to(int)), size="1",
+                    id_="revoke-code-" + c["id"].to(str)))),
             ))),
             class_name="data-table", id="codes-table",
         ),

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from civo.components.admin import admin_page, section, text_area, text_input
+from civo.components.admin import admin_page, confirm_action, section, text_area, text_input
 from civo.components.cards import STATUS_LABELS, status_badge
 from civo.components.i18n import t
 from civo.components.modules import module_part
@@ -235,9 +235,14 @@ def phase_form(phase) -> rx.Component:
                 rx.button(t("Save the phase"), type="submit", size="2",
                           id=prefix + "save"),
                 rx.cond(~phase["locked"].to(bool),
-                        rx.button(t("Delete the phase"), type="button", size="2",
-                                  variant="soft", color_scheme="red",
-                                  on_click=P.delete_phase(phase["id"].to(int)))),
+                        confirm_action(
+                            N_("Delete the phase"), title=N_("Delete this phase?"),
+                            lost=phase["title"].to(str) + " — " + t(
+                                "The phase and its settings are deleted. (A phase that "
+                                "received contributions cannot be deleted.)"),
+                            confirm_label=N_("Delete the phase"),
+                            on_confirm=P.delete_phase(phase["id"].to(int)),
+                            id_=prefix + "delete")),
                 spacing="3"),
             spacing="3", align="stretch"),
         on_submit=P.save_phase,

@@ -23,8 +23,10 @@ GENDERS = {"woman": N_("Woman"), "man": N_("Man"), "non_binary": N_("Non-binary"
 
 def _figure(**layout: Any) -> go.Figure:
     fig = go.Figure()
+    # No fixed width: the chart takes its card's width (and follows it when it resizes).
     fig.update_layout(margin={"l": 40, "r": 10, "t": 10, "b": 40}, height=260,
-                      template="plotly_white", legend={"orientation": "h"}, **layout)
+                      autosize=True, template="plotly_white", legend={"orientation": "h"},
+                      **layout)
     return fig
 
 
@@ -39,7 +41,11 @@ class AnalyticsState(CommunityScoped):
     activity: go.Figure = go.Figure()
     followers: go.Figure = go.Figure()
     reactions: go.Figure = go.Figure()
-    demographics: go.Figure = go.Figure()
+    # One chart per demographic dimension, and why one shows nothing when it does.
+    age_chart: go.Figure = go.Figure()
+    gender_chart: go.Figure = go.Figure()
+    places_chart: go.Figure = go.Figure()
+    chart_notes: dict[str, str] = {"age": "", "gender": "", "places": ""}
     tables: dict[str, list[dict[str, str]]] = {
         key: [] for key in ("activity", "reactions", "age", "gender", "places")}
     # Each participation module's own figures: breakdowns as captioned tables.
@@ -115,16 +121,18 @@ class AnalyticsState(CommunityScoped):
         reactions.add_bar(x=labels, y=[stats.reactions[e] for e in EMOJI_GLYPHS],
                           name=self._t("Reactions"))
         self.reactions = reactions
-        groups = [(self._t("Age"), stats.age, self._age_label),
-                  (self._t("Gender"), stats.gender, self._gender_label),
-                  (self._t("Home place"), stats.places, self._place_label)]
-        demographics = _figure(barmode="group")
-        for name, rows, label in groups:
-            demographics.add_bar(x=[label(g.label) for g in rows],
-                                 y=[g.count or 0 for g in rows],
-                                 text=[self._shown(g) for g in rows], textposition="outside",
-                                 name=name)
-        self.demographics = demographics
+        notes = {}
+        for key, name, rows, label in (
+                ("age", self._t("Age"), stats.age, self._age_label),
+                ("gender", self._t("Gender"), stats.gender, self._gender_label),
+                ("places", self._t("Home place"), stats.places, self._place_label)):
+            chart = _figure(yaxis_title=self._t("Participants"))
+            chart.add_bar(x=[label(g.label) for g in rows], y=[g.count or 0 for g in rows],
+                          text=[self._shown(g) for g in rows], textposition="outside",
+                          name=name)
+            setattr(self, f"{key}_chart", chart)
+            notes[key] = self._empty_note(rows)
+        self.chart_notes = notes
         # The same numbers as tables (screen readers, keyboard users, and the test).
         self.tables = {
             "activity": [{"label": self._t("Last 90 days: contributions"),
@@ -145,6 +153,15 @@ class AnalyticsState(CommunityScoped):
         }
         self.computed = self._t("Figures computed {when} (refreshed every 10 minutes).",
                                 when=self._when_time(stats.computed_at))
+
+    def _empty_note(self, rows) -> str:
+        """Why a chart draws no bar ("" when it draws some)."""
+        if any(g.count for g in rows if not g.secondary):
+            return ""
+        if not rows or all(g.count == 0 for g in rows):
+            return self._t("Nobody has taken part yet: nothing to show.")
+        return self._t("Every group has fewer than 5 people: the bars are hidden so that "
+                       "nobody can be recognised (the table shows <5).")
 
     def _shown(self, group) -> str:
         return self._t("hidden") if group.secondary else (

@@ -53,6 +53,8 @@ class CommunitySettingsState(PlacePicker, CommunityScoped):
     # Bumped whenever ``form`` is reloaded: the form re-mounts with the new default values.
     form_version: int = 0
     parents: list[dict[str, str]] = []
+    # The picker offers "(none: a top-level community)" only to who may choose it.
+    top_level_allowed: bool = False
     logo_attached: bool = False
     cover_attached: bool = False
     _place_field: str = "place_id"
@@ -61,8 +63,13 @@ class CommunitySettingsState(PlacePicker, CommunityScoped):
     _cover: str | None = None
 
     async def _load_parents(self) -> None:
-        rows = await self._call(service.parent_options)
-        self.parents = [] if rows is FAILED else [{"id": str(i), "name": n} for i, n in rows]
+        found = await self._call(service.parent_choices,
+                                 community_id=None if self.creating else self._community_id)
+        if found is FAILED:
+            self.parents, self.top_level_allowed = [], False
+            return
+        self.parents = [{"id": str(i), "name": n} for i, n in found.options]
+        self.top_level_allowed = found.top_level
 
     def _reset_uploads(self) -> None:
         self._logo = self._cover = None
@@ -76,6 +83,13 @@ class CommunitySettingsState(PlacePicker, CommunityScoped):
         self.place_id, self.place_label, self.place_query, self.place_options = 0, "", "", []
         await self._guard(service.parent_options)
         if self.denied:
+            return
+        actor = await self._actor()
+        if not (actor.is_platform_admin or actor.admin_of):
+            # A moderator (or anyone without a community) could only fail here.
+            self.error = self._t("Only platform admins and community admins can create "
+                                 "communities.")
+            self.denied = True
             return
         await self._load_parents()
         parent_slug = str(self.router.url.query_parameters.get("parent", ""))[:140]
@@ -191,6 +205,9 @@ class CommunitySettingsState(PlacePicker, CommunityScoped):
 
     @rx.event
     async def delete(self):
+        name = self.community.get("name", "")
         if await self._call(service.delete, community_id=self._community_id) is FAILED:
             return
-        return rx.redirect("/admin")
+        # Said where the admin lands (the dashboard), where the community no longer is.
+        return [rx.toast.success(self._t("Deleted: {name}.", name=name)),
+                rx.redirect("/admin")]

@@ -20,7 +20,7 @@ def _may_suspend(*, session, actor) -> bool:
 
 ACT_NOTES = {"restore": N_("Restored: visible again."),
              "remove": N_("Removed; the author was told why."),
-             "warn": N_("The author was warned.")}
+             "warn": N_("The author was warned; the content stays visible.")}
 
 
 class ModerationState(AdminState):
@@ -86,7 +86,8 @@ class ModerationState(AdminState):
         action = form.get("action", "")
         reason = form.get("reason", "")
         if action == "warn":
-            done = await self._call(moderation.warn, case_id=case_id, reason=reason)
+            done = await self._call(moderation.warn, case_id=case_id, reason=reason,
+                                    close=form.get("keep_open") not in ("on", True, "true"))
         else:
             done = await self._call(moderation.decide, case_id=case_id, action=action,
                                     reason=reason)
@@ -95,7 +96,7 @@ class ModerationState(AdminState):
         self._done(ACT_NOTES.get(action, "Saved."))
         case = next((c for c in self.cases if c["id"] == case_id), {})
         await self._fetch(append=False)
-        if case.get("community_id") and action != "warn":
+        if case.get("community_id"):
             await self._tell_community(int(case["community_id"]), int(case["item_id"]))
 
     async def _tell_community(self, community_id: int, item_id: int) -> None:
