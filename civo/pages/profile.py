@@ -124,6 +124,7 @@ def profile_page() -> rx.Component:
         rx.cond(S.form["handle"].to(str) != "", rx.text(
             t("Others see your public profile once you publish something under your name: "),
             rx.link(t("your public profile"), href="/u/" + S.form["handle"].to(str),
+                    underline="always",  # a link inside a sentence is not told by colour
                     id="profile-public-link"), size="2")),
         profile_form(),
         heading=t("Your profile"),
