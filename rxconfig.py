@@ -38,7 +38,8 @@ def allowed_origins() -> tuple[str, ...]:
 
     ``CIVO_ALLOWED_ORIGINS`` (comma-separated) wins; else the origin of ``CIVO_PUBLIC_URL``
     (the deployment's address, see the README's production section); else that of
-    ``REFLEX_DEPLOY_URL``; else the development server's ``http://localhost:3000``.
+    ``REFLEX_DEPLOY_URL``; else the development server's (``http://localhost:3000``, or
+    ``REFLEX_FRONTEND_PORT``'s).
     Never ``*`` by default: Reflex's default reflected any origin, with credentials.
     (``*`` may be set explicitly, e.g. by the browser tests, whose ports are random.)
     """
@@ -50,7 +51,9 @@ def allowed_origins() -> tuple[str, ...]:
         found = _origin(os.environ.get(name, ""))
         if found:
             return (found,)
-    return ("http://localhost:3000", "http://127.0.0.1:3000")
+    # The development server's own address (`make run`; REFLEX_FRONTEND_PORT moves it).
+    port = os.environ.get("REFLEX_FRONTEND_PORT", "").strip() or "3000"
+    return (f"http://localhost:{port}", f"http://127.0.0.1:{port}")
 
 
 config = rx.Config(

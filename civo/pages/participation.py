@@ -216,7 +216,10 @@ def comment_form() -> rx.Component:
 def comment_view(c: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.box(
-            rx.hstack(rx.text(c["author"], weight="bold", size="2"),
+            rx.hstack(rx.cond(c["author_href"].to(str) != "",
+                              rx.link(c["author"], href=c["author_href"].to(str),
+                                      weight="bold", size="2"),
+                              rx.text(c["author"], weight="bold", size="2")),
                       rx.text(c["when"], size="2"),
                       rx.cond(c["edited"], rx.text(t("(edited)"), size="2")),
                       spacing="2", wrap="wrap"),
@@ -311,8 +314,16 @@ def item_body() -> rx.Component:
                 spacing="2")),
             spacing="2", wrap="wrap", size="2",
         ),
-        rx.hstack(rx.text(item["author"], weight="bold"), rx.text(item["when"]),
+        rx.hstack(rx.cond(item["author_href"] != "",
+                          rx.link(item["author"], href=item["author_href"].to(str),
+                                  weight="bold", id="item-author"),
+                          rx.text(item["author"], weight="bold")),
+                  rx.text(item["when"]),
                   rx.cond(item["edited"], rx.text(t("(edited)"))), spacing="2", wrap="wrap"),
+        rx.cond(item["phase_status"] == "closed",
+                rx.callout(t("This phase is closed: it takes no new contributions, comments "
+                             "or reactions."), icon="lock", color_scheme="gray",
+                           id="item-phase-closed")),
         rx.cond(item["read_label"] != "",
                 rx.callout(item["read_label"], icon="eye", color_scheme="green",
                            id="read-receipt")),
@@ -370,7 +381,15 @@ def item_body() -> rx.Component:
                    live_count(ItemState.live, item_key, "comments", item["comment_count"]), ")",
                    as_="h2", size="5", id="comments-heading"),
         rx.cond(item["can_comment"].to(bool), comment_form(),
-                rx.cond(ItemState.signed_in, rx.fragment(),
+                rx.cond(ItemState.signed_in,
+                        # A comment typed before the phase closed comes back here (civo.js).
+                        rx.el.div(id="draft-rescue", role="status", custom_attrs={
+                            "data-draft-rescue": "comment",
+                            "data-notice": t("Comments are closed now, so your comment was "
+                                             "not sent. Here is what you typed, so nothing "
+                                             "is lost:"),
+                            "data-label": t("Your unsent comment"),
+                            "data-dismiss": t("Discard it")}),
                         rx.text(rx.link(t("Sign in"), href="/login", underline="always"), " ",
                                 t("to comment and react.")))),
         # One list; each page of comments is its own slot (see civo/state/item.py).

@@ -33,7 +33,7 @@ def test_visitor_sees_community_page_with_parents_and_projects(page: Page, base_
     page.get_by_role("link", name="School extracurricular timings").click()
     expect(page.locator("main h1")).to_have_text("School extracurricular timings")
     expect(page.get_by_role("heading", name="What happens with your input")).to_be_visible()
-    goto(page, base_url, "/c/nice")
+    goto(page, base_url, "/c/collectif-velo-lyon")  # a community with no project yet
     expect(page.locator("#projects-empty")).to_be_visible()
     goto(page, base_url, "/c/conseil-de-quartier-croix-rousse")
     expect(page.locator("main h1")).to_have_text("Community not found")

@@ -192,11 +192,11 @@ def _results_table(rows: rx.Var, caption: Any, id_: str) -> rx.Component:
         class_name="data-table", id=id_)
 
 
-def budget_results(section: rx.Var | None = None) -> rx.Component:
-    """The outcome on the phase page, or on the project's results page (``section``: that
-    phase's entry, whose id the panel loads)."""
+def budget_results() -> rx.Component:
+    """The outcome on the phase page, or on the project's results page (the handler finds
+    the phase on either: an event argument from the results page's list would not exist
+    where React runs the mount hook)."""
     r = B.results
-    load = B.load_results if section is None else B.load_results(section["phase_id"].to(int))
     return rx.vstack(
         rx.cond(
             r["published"].to(bool),
@@ -209,7 +209,7 @@ def budget_results(section: rx.Var | None = None) -> rx.Component:
                 _results_table(r["others"], t("Projects not funded"), "budget-others"),
                 spacing="3", align="stretch"),
             rx.text(t("The results are not published yet."), id="budget-results-pending")),
-        spacing="3", align="stretch", width="100%", on_mount=load)
+        spacing="3", align="stretch", width="100%", on_mount=B.load_results)
 
 
 # ---- the dashboard phase editor's part ----------------------------------------------------

@@ -607,12 +607,12 @@ def survey_admin_panel(phase) -> rx.Component:
         spacing="3", align="stretch", width="100%"), aria_label=t("Questionnaire"))
 
 
-def survey_results(section: rx.Var | None = None) -> rx.Component:
+def survey_results() -> rx.Component:
     """A closed questionnaire's results on the project page, once they are public (and on
-    the project's results page: ``section`` is that phase's entry)."""
+    the project's results page: the handler finds the phase there)."""
     from civo.state.modules.survey import SurveyResultsState as R
 
-    load = R.load if section is None else R.load(section["phase_id"].to(int))
+    load = R.load
 
     return rx.vstack(
         rx.cond(R.public, rx.vstack(

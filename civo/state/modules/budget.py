@@ -185,14 +185,17 @@ class BudgetState(ParticipationViews):
                                        "it is a draft.", phase=found.phase_title)
 
     @rx.event
-    async def load_results(self, phase_id: int = 0):
-        """The published outcome of this page's phase, or of ``phase_id`` (the project's
-        results page shows every phase; the policy is asked either way)."""
-        if isinstance(phase_id, int) and not isinstance(phase_id, bool) and phase_id > 0:
-            self._phase_id = phase_id
-        else:
-            project = await self.get_state(ProjectState)
-            self._phase_id = int(project.phase.get("id", 0) or 0)
+    async def load_results(self):
+        """The published outcome of this page's phase: the project page's, or on the
+        project's results page its budget phase (the policy is asked either way)."""
+        from civo.state.results import ResultsState
+
+        project = await self.get_state(ProjectState)
+        self._phase_id = int(project.phase.get("id", 0) or 0)
+        if not self._phase_id:
+            found = await self.get_state(ResultsState)
+            self._phase_id = next((int(s.get("phase_id") or 0) for s in found.sections
+                                   if s.get("module") == "budget"), 0)
         self.results = await run_service(_results_view, actor=await self._actor(),
                                          phase_id=self._phase_id, locale=self.lang)
 

@@ -689,12 +689,17 @@ class SurveyResultsState(ParticipationViews):
     public: bool = False
 
     @rx.event
-    async def load(self, phase_id: int = 0):
-        """This page's phase, or ``phase_id`` (the project's results page); the service asks
-        the policy whether the results are public to this actor."""
-        if not (isinstance(phase_id, int) and not isinstance(phase_id, bool) and phase_id > 0):
-            project = await self.get_state(ProjectState)
-            phase_id = int(project.phase.get("id", 0) or 0)
+    async def load(self):
+        """This page's phase, or on the project's results page its questionnaire; the
+        service asks the policy whether the results are public to this actor."""
+        from civo.state.results import ResultsState
+
+        project = await self.get_state(ProjectState)
+        phase_id = int(project.phase.get("id", 0) or 0)
+        if not phase_id:
+            found = await self.get_state(ResultsState)
+            phase_id = next((int(s.get("phase_id") or 0) for s in found.sections
+                             if s.get("module") == "survey"), 0)
         try:
             found = await run_service(survey_results.results, actor=await self._actor(),
                                       phase_id=phase_id)
